@@ -1,0 +1,99 @@
+"""The error tree. Core code raises these; each door maps them once.
+
+::
+
+    ReelforgeError                 base; `message` is written for the user
+    ├── InputError                 the user's input is wrong; says what to do (HTTP 4xx, CLI exit 2)
+    │   └── ConfigError            a setting or key is missing/invalid; names the env var
+    ├── NotFound                   no such object *for this owner* (HTTP 404)
+    ├── Forbidden                  authenticated but not allowed (HTTP 403)
+    ├── QuotaExceeded              a plan or rate limit was reached (HTTP 429, with reset time)
+    ├── ProviderError              an external service failed; `retryable` tells the job queue
+    └── RenderError                ffmpeg failed; carries the tail of its stderr
+
+Why one tree: doors (CLI, API, jobs) need exactly one place that decides exit
+codes, HTTP statuses and whether a job is retried, and that only works if the
+core never swallows or re-labels errors on the way up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ReelforgeError(Exception):
+    """Base for every error reelforge raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class InputError(ReelforgeError):
+    code = "invalid_input"
+
+
+class ConfigError(InputError):
+    code = "config"
+
+
+class NotFound(ReelforgeError):
+    code = "not_found"
+
+
+class Forbidden(ReelforgeError):
+    code = "forbidden"
+
+
+class QuotaExceeded(ReelforgeError):
+    code = "quota_exceeded"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: str,
+        resets_at: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, details={"limit": limit, "resets_at": resets_at, **(details or {})})
+        self.limit = limit
+        self.resets_at = resets_at
+
+
+class ProviderError(ReelforgeError):
+    code = "provider_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        retryable: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            details={"provider": provider, "retryable": retryable, "status": status, **(details or {})},
+        )
+        self.provider = provider
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after
+
+
+class RenderError(ReelforgeError):
+    code = "render_failed"
+
+    def __init__(self, message: str, *, stderr_tail: str = "", command: list[str] | None = None) -> None:
+        super().__init__(
+            f"{message}\n--- ffmpeg said ---\n{stderr_tail}" if stderr_tail else message,
+            details={"stderr_tail": stderr_tail},
+        )
+        self.stderr_tail = stderr_tail
+        self.command = command or []

@@ -1,0 +1,79 @@
+"""Provider lookup by kind and name.
+
+Built-ins are listed here by import path so that importing the registry stays
+cheap (piper and onnxruntime load only when their voice is chosen). Third
+parties register through the ``reelforge.providers`` entry-point group with
+names like ``tts.myvoice = package.module:ClassName``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from reelforge.config import Settings
+from reelforge.errors import InputError
+from reelforge.providers.base import Provider
+
+BUILTINS: dict[str, dict[str, str]] = {
+    "llm": {
+        "offline": "reelforge.providers.llm.offline:OfflineLLM",
+        "openai": "reelforge.providers.llm.openai_compat:OpenAICompatLLM",
+        "anthropic": "reelforge.providers.llm.anthropic:AnthropicLLM",
+        "gemini": "reelforge.providers.llm.gemini:GeminiLLM",
+    },
+    "tts": {
+        "piper": "reelforge.providers.tts.piper:PiperTTS",
+        "espeak": "reelforge.providers.tts.espeak:EspeakTTS",
+        "elevenlabs": "reelforge.providers.tts.elevenlabs:ElevenLabsTTS",
+        "openai": "reelforge.providers.tts.openai_tts:OpenAITTS",
+        "none": "reelforge.providers.tts.silent:SilentTTS",
+    },
+    "media": {
+        "procedural": "reelforge.providers.media.procedural:ProceduralMedia",
+        "library": "reelforge.providers.media.library:LibraryMedia",
+        "pexels": "reelforge.providers.media.pexels:PexelsMedia",
+        "pixabay": "reelforge.providers.media.pixabay:PixabayMedia",
+    },
+    "imagegen": {
+        "openai": "reelforge.providers.imagegen.openai_images:OpenAIImageGen",
+    },
+}
+
+
+def _plugins(kind: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for ep in entry_points(group="reelforge.providers"):
+        ep_kind, _, ep_name = ep.name.partition(".")
+        if ep_kind == kind and ep_name:
+            found[ep_name] = ep.value
+    return found
+
+
+def available(kind: str) -> dict[str, str]:
+    if kind not in BUILTINS:
+        raise InputError(f"Unknown provider kind {kind!r}; known: {', '.join(sorted(BUILTINS))}.")
+    return {**_plugins(kind), **BUILTINS[kind]}
+
+
+def provider_class(kind: str, name: str) -> type[Provider]:
+    choices = available(kind)
+    target = choices.get(name)
+    if target is None:
+        raise InputError(
+            f"Unknown {kind} provider {name!r}. Choose one of: {', '.join(sorted(choices))}."
+        )
+    module_name, _, attr = target.partition(":")
+    cls: type[Provider] = getattr(importlib.import_module(module_name), attr)
+    return cls
+
+
+def create(kind: str, name: str, settings: Settings, **kwargs: Any) -> Any:
+    """Build a provider. Providers take ``settings`` and optional ``credential``.
+
+    ``credential`` is how a job passes the requesting user's own key (BYOK):
+    when given it wins over the server-wide setting (promise P09).
+    """
+    cls = provider_class(kind, name)
+    return cls(settings, **kwargs)  # type: ignore[call-arg]

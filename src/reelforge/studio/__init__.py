@@ -1,0 +1,1 @@
+"""The studio: topic -> script -> storyboard -> media + voice + captions -> MP4."""
