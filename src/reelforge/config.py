@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     pixabay_base_url: str = "https://pixabay.com"
     pixabay_api_key: SecretStr | None = None
 
+    # --- Write stage: LLM request details (added by the write/storyboard helper) ---
+    # Some OpenAI-compatible servers reject response_format; turn JSON mode off for them.
+    openai_json_mode: bool = True
+    openai_max_tokens: int | None = None  # sent as max_tokens when set; else the server default
+    anthropic_version: str = "2023-06-01"
+    anthropic_max_tokens: int = 4096  # the Messages API requires max_tokens
+    gemini_json_mode: bool = True  # generationConfig.responseMimeType = application/json
+    llm_temperature: float = 0.7
+
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"

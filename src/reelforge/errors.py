@@ -59,7 +59,9 @@ class QuotaExceeded(ReelforgeError):
         resets_at: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(message, details={"limit": limit, "resets_at": resets_at, **(details or {})})
+        super().__init__(
+            message, details={"limit": limit, "resets_at": resets_at, **(details or {})}
+        )
         self.limit = limit
         self.resets_at = resets_at
 
@@ -79,7 +81,12 @@ class ProviderError(ReelforgeError):
     ) -> None:
         super().__init__(
             message,
-            details={"provider": provider, "retryable": retryable, "status": status, **(details or {})},
+            details={
+                "provider": provider,
+                "retryable": retryable,
+                "status": status,
+                **(details or {}),
+            },
         )
         self.provider = provider
         self.retryable = retryable
@@ -90,7 +97,9 @@ class ProviderError(ReelforgeError):
 class RenderError(ReelforgeError):
     code = "render_failed"
 
-    def __init__(self, message: str, *, stderr_tail: str = "", command: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, stderr_tail: str = "", command: list[str] | None = None
+    ) -> None:
         super().__init__(
             f"{message}\n--- ffmpeg said ---\n{stderr_tail}" if stderr_tail else message,
             details={"stderr_tail": stderr_tail},

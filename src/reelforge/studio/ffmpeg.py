@@ -7,12 +7,15 @@ no ffprobe in that wheel, so :func:`probe` reads ``ffmpeg -i``'s stream lines.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +23,22 @@ from pathlib import Path
 from reelforge.errors import ConfigError, RenderError
 
 ProgressCallback = Callable[[float], None]  # seconds of output written so far
+
+# (what, seconds) of each ffmpeg run, collected only inside `record_invocations()`;
+# the benchmark uses it to show where render time goes.
+_invocations: contextvars.ContextVar[list[tuple[str, float]] | None] = contextvars.ContextVar(
+    "ffmpeg_invocations", default=None
+)
+
+
+@contextlib.contextmanager
+def record_invocations() -> Iterator[list[tuple[str, float]]]:
+    log: list[tuple[str, float]] = []
+    token = _invocations.set(log)
+    try:
+        yield log
+    finally:
+        _invocations.reset(token)
 
 
 @cache
@@ -66,9 +85,13 @@ def run_ffmpeg(
     if on_progress is not None:
         cmd += ["-progress", "pipe:1", "-nostats"]
     cmd += list(args)
+    started = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as err:
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL, stderr=err, text=True
+            cmd,
+            stdout=subprocess.PIPE if on_progress else subprocess.DEVNULL,
+            stderr=err,
+            text=True,
         )
         if on_progress is not None and proc.stdout is not None:
             for line in proc.stdout:
@@ -78,7 +101,12 @@ def run_ffmpeg(
         code = proc.wait()
         if code != 0:
             err.seek(0)
-            raise RenderError(f"{what} failed (exit code {code})", stderr_tail=_tail(err.read()), command=cmd)
+            raise RenderError(
+                f"{what} failed (exit code {code})", stderr_tail=_tail(err.read()), command=cmd
+            )
+    log = _invocations.get()
+    if log is not None:
+        log.append((what, time.perf_counter() - started))
 
 
 @dataclass(frozen=True)
@@ -137,8 +165,20 @@ def probe(path: Path, *, exe: str | None = None) -> MediaInfo:
 def measure_loudness(path: Path, *, exe: str | None = None) -> float:
     """Integrated loudness (LUFS) of a file's audio, measured by ffmpeg's ebur128."""
     proc = subprocess.run(
-        [ffmpeg_exe(exe), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0",
-         "-af", "ebur128=framelog=quiet", "-f", "null", "-"],
+        [
+            ffmpeg_exe(exe),
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128=framelog=quiet",
+            "-f",
+            "null",
+            "-",
+        ],
         capture_output=True,
         text=True,
         errors="replace",

@@ -1,0 +1,1 @@
+"""The command-line door: thin commands over the core services."""

@@ -1,0 +1,178 @@
+"""`reelforge make | script | render`: the studio from the terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from reelforge.cli.output import console, progress_bar, warn
+from reelforge.config import load_settings
+from reelforge.errors import InputError
+from reelforge.studio.models import Script
+from reelforge.studio.options import MakeOptions, slugify
+from reelforge.studio.pipeline import Pipeline, RenderResult, project_dir_for
+from reelforge.studio.review import review_script
+
+Writer = Annotated[
+    str | None, typer.Option("--writer", help="offline | openai | anthropic | gemini")
+]
+Voice = Annotated[
+    str | None, typer.Option("--voice", help="piper | espeak | elevenlabs | openai | none")
+]
+Media = Annotated[
+    str | None,
+    typer.Option(
+        "--media", help="Comma list tried in order: procedural, library, pexels, pixabay, imagegen"
+    ),
+]
+Preset = Annotated[
+    str | None, typer.Option("--preset", help="vertical | vertical-fast | square | horizontal")
+]
+Fps = Annotated[int | None, typer.Option("--fps", help="Frames per second (23-60)")]
+Crf = Annotated[
+    int | None, typer.Option("--crf", help="x264 quality, lower is better (default 23)")
+]
+Music = Annotated[Path | None, typer.Option("--music", help="Audio file ducked under the voice")]
+OutDir = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default ./out)")]
+NoCaptions = Annotated[bool, typer.Option("--no-captions", help="Do not burn captions")]
+
+
+def _options(
+    writer: str | None,
+    voice: str | None,
+    media: str | None,
+    preset: str | None,
+    fps: int | None,
+    crf: int | None,
+    music: Path | None,
+    no_captions: bool,
+) -> MakeOptions:
+    settings = load_settings()
+    media_list = [m.strip() for m in media.split(",") if m.strip()] if media else None
+    return MakeOptions.from_settings(
+        settings,
+        writer=writer,
+        voice=voice,
+        media=media_list,
+        preset=preset,
+        fps=fps,
+        crf=crf,
+        music=music,
+        captions=False if no_captions else None,
+    )
+
+
+def _report(result: RenderResult) -> None:
+    warn(result.warnings)
+    console.print(f"[green]✓[/green] {result.video}  ({result.duration:.1f} s)")
+    console.print(f"  captions: {result.srt}, {result.ass}")
+    if result.credits:
+        console.print(f"  credits:  {result.credits}")
+
+
+def make(
+    topic: Annotated[str, typer.Argument(help="What the short is about")],
+    writer: Writer = None,
+    voice: Voice = None,
+    media: Media = None,
+    preset: Preset = None,
+    fps: Fps = None,
+    crf: Crf = None,
+    music: Music = None,
+    out: OutDir = None,
+    no_captions: NoCaptions = False,
+) -> None:
+    """Topic in, finished MP4 out (plus .srt and .ass captions)."""
+    settings = load_settings()
+    options = _options(writer, voice, media, preset, fps, crf, music, no_captions)
+    pipeline_dir = project_dir_for(settings, topic)
+    with progress_bar("making") as on_event:
+        pipeline = Pipeline(
+            settings=settings, options=options, project_dir=pipeline_dir, on_event=on_event
+        )
+        written = pipeline.write(topic)
+        result = pipeline.render(written.script, out_dir=out or settings.out_dir)
+    result.warnings[:0] = written.warnings
+    _report(result)
+    console.print(f"  project:  {pipeline_dir} (edit script.json and `reelforge render` it)")
+
+
+def script(
+    topic: Annotated[str, typer.Argument(help="What the short is about")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the script JSON")
+    ] = None,
+    writer: Writer = None,
+) -> None:
+    """Write a script only, as JSON you can edit, then `reelforge render` it."""
+    settings = load_settings()
+    options = MakeOptions.from_settings(settings, writer=writer)
+    pipeline = Pipeline(
+        settings=settings, options=options, project_dir=project_dir_for(settings, topic)
+    )
+    written = pipeline.write(topic)
+    path = output or Path(f"{slugify(topic)}.json")
+    path.write_text(written.script.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    warn(written.warnings)
+    console.print(
+        f"[green]✓[/green] script written to {path} ({len(written.script.scenes)} scenes)"
+    )
+
+
+def load_script(path: Path) -> Script:
+    """Read an edited script; errors point at the bad field (e.g. scenes.2.narration)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(
+            f"No script at {path}. Write one with `reelforge script TOPIC -o {path}`."
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
+    try:
+        return Script.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise InputError(f"{path} is not a valid script — {problems}.") from None
+
+
+def render(
+    script_path: Annotated[Path, typer.Argument(help="A script JSON (from `reelforge script`)")],
+    voice: Voice = None,
+    media: Media = None,
+    preset: Preset = None,
+    fps: Fps = None,
+    crf: Crf = None,
+    music: Music = None,
+    out: OutDir = None,
+    no_captions: NoCaptions = False,
+) -> None:
+    """Render an (edited) script; unchanged scenes are reused from the cache."""
+    settings = load_settings()
+    parsed = load_script(script_path)
+    options = _options(None, voice, media, preset, fps, crf, music, no_captions)
+    warn(review_script(parsed))
+    with progress_bar("rendering") as on_event:
+        pipeline = Pipeline(
+            settings=settings,
+            options=options,
+            project_dir=project_dir_for(settings, parsed.topic),
+            on_event=on_event,
+        )
+        result = pipeline.render(parsed, out_dir=out or settings.out_dir, name=script_path.stem)
+    _report(result)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(make)
+    app.command()(script)
+    app.command()(render)

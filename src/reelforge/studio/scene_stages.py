@@ -1,0 +1,246 @@
+"""The per-scene stages: voice, media, captions and the encoded segment.
+
+Kept apart from :mod:`studio.pipeline` so each stage's cache key is written
+next to the work it guards; a key must name every input that changes the
+output, and nothing else (or edits would redo too much).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reelforge.providers.base import TTS, MediaRequest
+from reelforge.studio.cache import file_fingerprint, stage_key
+from reelforge.studio.captions import CaptionStyle, ass_filter_arg, build_captions
+from reelforge.studio.models import MediaAsset, RenderSpec, Script, Scene, Speech, VisualKind
+from reelforge.studio.render import Segment, frame_aligned, render_segment
+from reelforge.studio.source import source_scene
+from reelforge.studio.voice import voice_scene
+
+if TYPE_CHECKING:
+    from reelforge.studio.pipeline import Pipeline
+
+TAIL_S = 0.6  # the last scene lingers a little after its last word
+
+
+@dataclass
+class SceneOutput:
+    speech: Speech
+    voice_key: str
+    media: MediaAsset
+    duration: float
+    segment_key: str
+
+
+def voice_identity(pipeline: Pipeline) -> dict[str, object]:
+    """The settings that change what a voice sounds like (part of the voice key)."""
+    s = pipeline.settings
+    name = pipeline.options.voice
+    return {
+        "piper": {"model": str(s.piper_model or "joe-medium")},
+        "espeak": {"voice": s.espeak_voice},
+        "elevenlabs": {"voice": s.elevenlabs_voice_id, "model": s.elevenlabs_model},
+        "openai": {"voice": s.openai_tts_voice, "model": s.openai_tts_model},
+    }.get(name, {})
+
+
+class SceneStages:
+    def __init__(self, *, pipeline: Pipeline, spec: RenderSpec, tts: TTS) -> None:
+        self.p = pipeline
+        self.cache = pipeline.cache
+        self.spec = spec
+        self.tts = tts
+
+    def run_all(
+        self,
+        script: Script,
+        *,
+        warnings: list[str],
+        timings: dict[str, float],
+        redone: dict[str, int],
+    ) -> list[SceneOutput]:
+        n = len(script.scenes)
+        speeches: list[tuple[str, Speech]] = []
+        t0 = time.perf_counter()
+        for i, scene in enumerate(script.scenes):
+            self.p.emit("voice", i / n, f"voice {i + 1}/{n}")
+            speeches.append(self.voice(scene, redone))
+        self.p._finish_stage("voice")
+        timings["voice"] = time.perf_counter() - t0
+        if self.p.options.voice == "none":
+            warnings.append(
+                "Silent cut: no voice was chosen (--voice none); captions show the on-screen text."
+            )
+
+        durations = []
+        for i, (_, speech) in enumerate(speeches):
+            tail = TAIL_S if i == n - 1 else 0.0
+            durations.append(
+                frame_aligned(speech.duration + self.p.options.breath_s + tail, self.spec.fps)
+            )
+
+        t0 = time.perf_counter()
+        media: list[MediaAsset] = []
+        for i, scene in enumerate(script.scenes):
+            self.p.emit("media", i / n, f"media {i + 1}/{n}")
+            media.append(self.media(scene, i, durations[i], warnings, redone))
+        self.p._finish_stage("media")
+        timings["media"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        outputs: list[SceneOutput] = []
+        caption_s = 0.0
+        for i, scene in enumerate(script.scenes):
+            c0 = time.perf_counter()
+            ass_filter = self.captions(scene, speeches[i][1], media[i], durations[i], redone)
+            caption_s += time.perf_counter() - c0
+            seg_key = self.segment(i, n, media[i], durations[i], ass_filter, redone)
+            outputs.append(
+                SceneOutput(speeches[i][1], speeches[i][0], media[i], durations[i], seg_key)
+            )
+        self.p._finish_stage("captions")
+        self.p._finish_stage("segment")
+        timings["captions"] = caption_s
+        timings["segment"] = time.perf_counter() - t0 - caption_s
+        return outputs
+
+    def voice(self, scene: Scene, redone: dict[str, int]) -> tuple[str, Speech]:
+        key = stage_key(
+            "voice",
+            1,
+            provider=self.p.options.voice,
+            identity=voice_identity(self.p),
+            text=scene.narration,
+        )
+        cached = self.cache.read_model("voice", key, Speech)
+        wav = self.cache.path("voice", key, "wav")
+        if cached is not None and wav.exists():
+            return key, cached.model_copy(update={"path": wav})
+        redone["voice"] = redone.get("voice", 0) + 1
+        with self.cache.writing("voice", key, "wav") as tmp:
+            speech = voice_scene(tts=self.tts, narration=scene.narration, out_path=tmp)
+        speech = speech.model_copy(update={"path": wav})
+        self.cache.write_model("voice", key, speech)
+        return key, speech
+
+    def media(
+        self, scene: Scene, index: int, duration: float, warnings: list[str], redone: dict[str, int]
+    ) -> MediaAsset:
+        visual = scene.visual
+        assert visual is not None  # the storyboard fills it
+        names = list(dict.fromkeys([*self.p.options.media, "procedural"]))
+        if visual.kind is VisualKind.PROCEDURAL:
+            names = ["procedural"]
+        key = stage_key(
+            "media",
+            1,
+            visual=visual,
+            providers=names,
+            w=self.spec.width,
+            h=self.spec.height,
+            seed=index,
+            seconds=round(duration),
+        )
+        cached = self.cache.read_model("media", key, MediaAsset)
+        if cached is not None and cached.path.exists():
+            return cached
+        redone["media"] = redone.get("media", 0) + 1
+        providers = [self.p.provider("media", n) for n in names]
+        request = MediaRequest(
+            query=visual.query or " ".join(scene.search_terms),
+            duration=duration,
+            width=self.spec.width,
+            height=self.spec.height,
+            seed=index,
+            style=visual.style,
+        )
+        asset = source_scene(
+            visual=visual,
+            providers=providers,
+            request=request,
+            cache_dir=self.p.settings.cache_dir / "media",
+            warnings=warnings,
+        )
+        self.cache.write_model("media", key, asset)
+        return asset
+
+    def captions(
+        self,
+        scene: Scene,
+        speech: Speech,
+        media: MediaAsset,
+        duration: float,
+        redone: dict[str, int],
+    ) -> str | None:
+        if not self.p.options.captions:
+            return None
+        font = self.spec.font_path
+        assert font is not None
+        style = CaptionStyle(
+            uppercase=self.p.options.uppercase_captions,
+            **({"text_color": media.text_color} if media.text_color else {}),
+        )
+        headline = scene.on_screen_text or None
+        key = stage_key(
+            "captions",
+            1,
+            words=speech.words,
+            w=self.spec.width,
+            h=self.spec.height,
+            font=file_fingerprint(font),
+            style=style,
+            headline=headline,
+            until=duration,
+        )
+        path = self.cache.path("captions", key, "ass")
+        if not path.exists():
+            redone["captions"] = redone.get("captions", 0) + 1
+            track = build_captions(
+                words=speech.words,
+                width=self.spec.width,
+                height=self.spec.height,
+                font_path=font,
+                style=style,
+                headline=headline,
+                headline_until=duration,
+            )
+            with self.cache.writing("captions", key, "ass") as tmp:
+                tmp.write_text(track.ass, encoding="utf-8")
+        return ass_filter_arg(path, font.parent)
+
+    def segment(
+        self,
+        index: int,
+        n: int,
+        media: MediaAsset,
+        duration: float,
+        ass_filter: str | None,
+        redone: dict[str, int],
+    ) -> str:
+        key = stage_key(
+            "segment",
+            1,
+            media=file_fingerprint(media.path),
+            kind=media.kind,
+            duration=duration,
+            spec=self.spec.model_copy(update={"font_path": None}),
+            captions=ass_filter,
+            motion=index,
+        )
+        if self.cache.has("segment", key, "mp4"):
+            return key
+        redone["segment"] = redone.get("segment", 0) + 1
+        seg = Segment(
+            media=media, duration=duration, spec=self.spec, ass_filter=ass_filter, motion=index
+        )
+
+        def progress(seconds: float) -> None:
+            self.p.emit(
+                "segment", (index + min(1.0, seconds / duration)) / n, f"scene {index + 1}/{n}"
+            )
+
+        with self.cache.writing("segment", key, "mp4") as tmp:
+            render_segment(seg, out_path=tmp, on_progress=progress, exe=self.p.settings.ffmpeg)
+        return key
