@@ -32,6 +32,7 @@ Media = Annotated[
 Preset = Annotated[
     str | None, typer.Option("--preset", help="vertical | vertical-fast | square | horizontal")
 ]
+Size = Annotated[str | None, typer.Option("--size", help="WxH, overrides the preset's size")]
 Fps = Annotated[int | None, typer.Option("--fps", help="Frames per second (23-60)")]
 Crf = Annotated[
     int | None, typer.Option("--crf", help="x264 quality, lower is better (default 23)")
@@ -46,6 +47,7 @@ def _options(
     voice: str | None,
     media: str | None,
     preset: str | None,
+    size: str | None,
     fps: int | None,
     crf: int | None,
     music: Path | None,
@@ -59,6 +61,7 @@ def _options(
         voice=voice,
         media=media_list,
         preset=preset,
+        size=size,
         fps=fps,
         crf=crf,
         music=music,
@@ -80,6 +83,7 @@ def make(
     voice: Voice = None,
     media: Media = None,
     preset: Preset = None,
+    size: Size = None,
     fps: Fps = None,
     crf: Crf = None,
     music: Music = None,
@@ -88,7 +92,7 @@ def make(
 ) -> None:
     """Topic in, finished MP4 out (plus .srt and .ass captions)."""
     settings = load_settings()
-    options = _options(writer, voice, media, preset, fps, crf, music, no_captions)
+    options = _options(writer, voice, media, preset, size, fps, crf, music, no_captions)
     pipeline_dir = project_dir_for(settings, topic)
     with progress_bar("making") as on_event:
         pipeline = Pipeline(
@@ -150,6 +154,7 @@ def render(
     voice: Voice = None,
     media: Media = None,
     preset: Preset = None,
+    size: Size = None,
     fps: Fps = None,
     crf: Crf = None,
     music: Music = None,
@@ -159,7 +164,7 @@ def render(
     """Render an (edited) script; unchanged scenes are reused from the cache."""
     settings = load_settings()
     parsed = load_script(script_path)
-    options = _options(None, voice, media, preset, fps, crf, music, no_captions)
+    options = _options(None, voice, media, preset, size, fps, crf, music, no_captions)
     warn(review_script(parsed))
     with progress_bar("rendering") as on_event:
         pipeline = Pipeline(

@@ -42,6 +42,11 @@ BUILTINS: dict[str, dict[str, str]] = {
 }
 
 
+def register(kind: str, name: str, target: str) -> None:
+    """Add a provider at run time ("package.module:Class"); used by tests and embedders."""
+    BUILTINS.setdefault(kind, {})[name] = target
+
+
 def _plugins(kind: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for ep in entry_points(group="reelforge.providers"):

@@ -21,6 +21,7 @@ class MakeOptions(BaseModel):
     media: list[str] = Field(default_factory=lambda: ["procedural"], min_length=1)
     imagegen: str = "openai"
     preset: str = "vertical"
+    size: str | None = None  # "WxH" overrides the preset's size, e.g. "540x960"
     fps: int = Field(default=30, ge=23, le=60)
     crf: int = Field(default=23, ge=0, le=51)
     x264_preset: str = "veryfast"
@@ -37,6 +38,18 @@ class MakeOptions(BaseModel):
         if value not in PRESETS:
             raise ValueError(f"unknown preset {value!r}; choose one of {', '.join(PRESETS)}")
         return value
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        w, sep, h = value.lower().partition("x")
+        if not sep or not w.isdigit() or not h.isdigit():
+            raise ValueError(f"size must look like 1080x1920, not {value!r}")
+        if int(w) % 2 or int(h) % 2 or not (64 <= int(w) <= 4096 and 64 <= int(h) <= 4096):
+            raise ValueError("size must be even numbers between 64 and 4096")
+        return f"{int(w)}x{int(h)}"
 
     @field_validator("x264_preset")
     @classmethod
@@ -66,9 +79,13 @@ class MakeOptions(BaseModel):
 
     def render_spec(self, font_path: Path | None = None) -> RenderSpec:
         preset = PRESETS[self.preset]
+        width, height = preset.width, preset.height
+        if self.size:
+            w, _, h = self.size.partition("x")
+            width, height = int(w), int(h)
         return RenderSpec(
-            width=preset.width,
-            height=preset.height,
+            width=width,
+            height=height,
             fps=self.fps,
             crf=self.crf,
             x264_preset=self.x264_preset,
