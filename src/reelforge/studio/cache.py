@@ -10,6 +10,7 @@ resume safely.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+from reelforge.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -79,6 +82,15 @@ class StageCache:
         finally:
             tmp_path.unlink(missing_ok=True)
 
+    def sweep_partials(self) -> int:
+        """Delete temp files left by a run that was killed mid-write."""
+        removed = 0
+        if self.root.exists():
+            for stray in self.root.glob("*/.*.part.*"):
+                stray.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def read_model(self, stage: str, key: str, model: type[M]) -> M | None:
         p = self.path(stage, key, "json")
         if not p.exists():
@@ -88,6 +100,27 @@ class StageCache:
     def write_model(self, stage: str, key: str, value: BaseModel) -> None:
         with self.writing(stage, key, "json") as tmp:
             tmp.write_text(value.model_dump_json(indent=2))
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an OS lock on ``path`` for the block; refuse at once if another process has it.
+
+    The kernel drops the lock when a process dies (even by SIGKILL), so a crashed
+    render never leaves the project locked.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"Another render of this project is running ({path.parent}). Wait for it to finish."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

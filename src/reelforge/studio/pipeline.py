@@ -8,6 +8,7 @@ killed at any point resumes from what was finished.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -20,7 +21,13 @@ from reelforge.providers import registry
 from reelforge.providers.base import LLM, TTS, MediaSource
 from reelforge.studio import scene_stages
 from reelforge.studio.audio import AudioPlan, build_soundtrack
-from reelforge.studio.cache import StageCache, atomic_write_text, file_fingerprint, stage_key
+from reelforge.studio.cache import (
+    StageCache,
+    atomic_write_text,
+    exclusive_lock,
+    file_fingerprint,
+    stage_key,
+)
 from reelforge.studio.captions import build_captions, offset
 from reelforge.studio.fonts import default_font_path
 from reelforge.studio.models import Script, WordTiming
@@ -122,9 +129,37 @@ class Pipeline:
         atomic_write_text(path, script.model_dump_json(indent=2))
         return path
 
+    def _write_manifest(
+        self,
+        scenes: list[scene_stages.SceneOutput],
+        audio_key: str,
+        final_key: str,
+        video: Path,
+        redone: dict[str, int],
+        timings: dict[str, float],
+    ) -> None:
+        """What the last render used, for people and tools (the cache itself is the truth)."""
+        manifest = {
+            "options": self.options.model_dump(mode="json"),
+            "scenes": [_manifest_scene(s) for s in scenes],
+            "audio": audio_key,
+            "final": final_key,
+            "output": str(video),
+            "redone": redone,
+            "seconds": {k: round(v, 3) for k, v in timings.items()},
+            "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        atomic_write_text(self.project_dir / "manifest.json", json.dumps(manifest, indent=2))
+
     # --- render --------------------------------------------------------------
 
     def render(self, script: Script, *, out_dir: Path, name: str | None = None) -> RenderResult:
+        """Render ``script`` to ``out_dir/<name>.mp4`` (+ .srt, .ass), reusing cached work."""
+        with exclusive_lock(self.project_dir / ".lock"):
+            self.cache.sweep_partials()
+            return self._render(script, out_dir=out_dir, name=name)
+
+    def _render(self, script: Script, *, out_dir: Path, name: str | None) -> RenderResult:
         started = time.perf_counter()
         spec = self.options.render_spec(default_font_path())
         script = storyboard(script, media=self.options.media[0])
@@ -218,6 +253,7 @@ class Pipeline:
             credits = out_dir / f"{stem}.credits.txt"
             atomic_write_text(credits, "\n".join(credits_lines) + "\n")
         timings["total"] = time.perf_counter() - started
+        self._write_manifest(scenes, audio_key, final_key, video, redone, timings)
         self.on_event(Event("done", 1.0, str(video)))
         return RenderResult(
             video=video,
@@ -229,6 +265,17 @@ class Pipeline:
             stage_seconds=timings,
             redone=redone,
         )
+
+
+def _manifest_scene(scene: scene_stages.SceneOutput) -> dict[str, Any]:
+    return {
+        "voice": scene.voice_key,
+        "segment": scene.segment_key,
+        "duration": scene.duration,
+        "media": scene.media.model_dump(mode="json"),
+        "words": len(scene.speech.words),
+        "timing_source": scene.speech.timing_source,
+    }
 
 
 def project_dir_for(settings: Settings, topic: str) -> Path:
