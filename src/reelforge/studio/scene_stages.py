@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from reelforge.providers.base import TTS, MediaRequest
 from reelforge.studio.cache import file_fingerprint, stage_key
 from reelforge.studio.captions import CaptionStyle, ass_filter_arg, build_captions
+from reelforge.studio.fonts import copy_font_dir
 from reelforge.studio.models import MediaAsset, RenderSpec, Script, Scene, Speech, VisualKind
 from reelforge.studio.render import Segment, frame_aligned, render_segment
 from reelforge.studio.source import source_scene
@@ -205,10 +206,12 @@ class SceneStages:
                 style=style,
                 headline=headline,
                 headline_until=duration,
+                until=duration,
             )
             with self.cache.writing("captions", key, "ass") as tmp:
                 tmp.write_text(track.ass, encoding="utf-8")
-        return ass_filter_arg(path, font.parent)
+        fonts_dir = copy_font_dir(font, self.cache.root / "fonts").parent
+        return ass_filter_arg(path, fonts_dir)
 
     def segment(
         self,
