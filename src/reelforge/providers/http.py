@@ -16,7 +16,7 @@ import httpx
 
 from reelforge.errors import ProviderError
 
-RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 529})  # 529: Anthropic overloaded
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
