@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,6 +79,72 @@ class Settings(BaseSettings):
     anthropic_max_tokens: int = 4096  # the Messages API requires max_tokens
     gemini_json_mode: bool = True  # generationConfig.responseMimeType = application/json
     llm_temperature: float = 0.7
+
+    # --- Source media stage (added by the source-media helper) ---
+    procedural_palette: str = ""  # a palette name (see studio/palette.py); "" = varies by scene
+    library_min_score: float = 0.04  # library match: cosine lift over neutral anchors needed
+    stock_per_page: int = 15  # results asked of Pexels/Pixabay per search
+    stock_max_download_mb: int = 200  # refuse stock files larger than this
+    pexels_size: str = "medium"  # Pexels minimum size filter: large, medium, small or ""
+    openai_image_model: str = "gpt-image-1"
+    openai_image_size: str = ""  # e.g. "1024x1536"; "" = closest portrait size the model supports
+
+    # --- Voice stage (added by the voice helper) ---
+    espeak_binary: str | None = None  # espeak-ng or espeak to run; default: found on PATH
+    espeak_rate_wpm: int = 165  # espeak-ng -s (words per minute)
+    piper_length_scale: float | None = None  # > 1 slower, < 1 faster; default: the voice's own
+    elevenlabs_output_format: str = "mp3_44100_128"  # sent as ?output_format=; pcm_* also works
+    silent_words_per_minute: float = 150.0  # reading pace that sizes the silent ("none") voice
+
+    # --- Service: store, accounts, web API (added by the service-shell helper) ---
+    # Storage. Defaults keep everything under $REELFORGE_HOME on one machine.
+    database_url: str | None = None  # default sqlite:///$HOME/reelforge.db; postgresql+psycopg://…
+    redis_url: str | None = (
+        None  # Huey's Redis backend (redis://host:6379/0); default: SQLite queue
+    )
+    storage_url: str | None = None  # blobs: default $HOME/files; file:///dir or s3://bucket/prefix
+    s3_endpoint_url: str | None = None  # S3-compatible endpoint (R2, MinIO, …); default: AWS
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None  # default: boto3's own chain (env, profile, role)
+    s3_secret_access_key: SecretStr | None = None
+    migrate_on_start: bool = True  # `reelforge serve` applies migrations before listening
+    # Secrets. Neither is ever stored in the database.
+    secret_key: SecretStr | None = None  # signs sessions, hashes codes; default $HOME/secret.key
+    vault_key: SecretStr | None = None  # base64 32-byte AES keys, comma-separated, newest first;
+    #                                     default $HOME/vault.key (0600, made on first run)
+    # Web. https:// in public_url (or tls=true behind a TLS proxy) makes the cookie Secure + HSTS.
+    public_url: str = "http://127.0.0.1:8000"
+    tls: bool = False
+    session_ttl_s: int = 30 * 24 * 3600
+    otp_ttl_s: int = 600  # sign-in and email-change codes live 10 minutes
+    otp_max_attempts: int = 5  # wrong tries before a code is locked
+    # Rate limits, "COUNT/WINDOW" with WINDOW like 30s, 15m, 1h, 1d. "db" counts in the database
+    # (shared by every worker process and machine); "memory" counts in one process only.
+    rate_limit_backend: Literal["db", "memory"] = "db"
+    rate_limit_code_per_email: str = "5/15m"
+    rate_limit_code_per_ip: str = "20/15m"
+    rate_limit_signin_per_email: str = "10/15m"
+    rate_limit_signin_per_ip: str = "30/15m"
+    rate_limit_api_per_key: str = "600/1m"
+    rate_limit_api_per_user: str = "1200/1m"
+    rate_limit_api_per_ip: str = "1200/1m"
+    # Plans: name -> limits per period. Keys: period ("month" or "day"), api_requests, jobs,
+    # renders, render_seconds (absent or null = unlimited), server_keys (may jobs fall back to
+    # the operator's provider keys; default true). Self-hosted default: one unlimited plan.
+    plans: dict[str, dict[str, int | float | bool | str | None]] = Field(
+        default_factory=lambda: {"selfhost": {}}
+    )
+    default_plan: str = "selfhost"
+    # Mail (sign-in codes). "file" writes .eml files to $HOME/mail; smtp and resend send them.
+    mailer: Literal["file", "smtp", "resend"] = "file"
+    mail_from: str = "reelforge <noreply@localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    resend_base_url: str = "https://api.resend.com"
+    resend_api_key: SecretStr | None = None
 
     @property
     def cache_dir(self) -> Path:

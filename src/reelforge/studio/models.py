@@ -89,6 +89,8 @@ class Speech(BaseModel):
     duration: float
     words: list[WordTiming]
     timing_source: str  # "engine", "alignment" (forced) or "none"
+    # What the user should know about this clip, e.g. "silent: no voice" (added by the voice stage).
+    warnings: list[str] = Field(default_factory=list)
 
 
 class MediaAsset(BaseModel):
@@ -104,6 +106,8 @@ class MediaAsset(BaseModel):
     author: str = ""
     author_url: str = ""
     licence: str = ""
+    # Caption colour with >= 7:1 contrast on this background ("#FFFFFF"); "" when unknown.
+    text_color: str = ""
 
 
 class Preset(BaseModel):
