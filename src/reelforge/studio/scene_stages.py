@@ -181,7 +181,7 @@ class SceneStages:
         assert font is not None
         style = CaptionStyle(
             uppercase=self.p.options.uppercase_captions,
-            **({"text_color": media.text_color} if media.text_color else {}),
+            **({"text_colour": media.text_color} if media.text_color else {}),
         )
         headline = scene.on_screen_text or None
         key = stage_key(
