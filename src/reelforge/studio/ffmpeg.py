@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,16 +25,36 @@ from reelforge.errors import ConfigError, RenderError
 
 ProgressCallback = Callable[[float], None]  # seconds of output written so far
 
-# (what, seconds) of each ffmpeg run, collected only inside `record_invocations()`;
-# the benchmark uses it to show where render time goes.
-_invocations: contextvars.ContextVar[list[tuple[str, float]] | None] = contextvars.ContextVar(
+
+@dataclass(frozen=True)
+class Invocation:
+    what: str
+    seconds: float
+    peak_rss_mb: float  # the ffmpeg process's own high-water mark (VmHWM)
+
+
+# Each ffmpeg run, collected only inside `record_invocations()`; the benchmark
+# uses it to show where render time and memory go.
+_invocations: contextvars.ContextVar[list[Invocation] | None] = contextvars.ContextVar(
     "ffmpeg_invocations", default=None
 )
 
 
+def _watch_peak_rss(pid: int, done: threading.Event, peak: list[float]) -> None:
+    """Poll /proc for the child's high-water RSS (rusage would report the forking parent's)."""
+    status = Path(f"/proc/{pid}/status")
+    while not done.wait(0.05):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+        except (OSError, ValueError, IndexError):
+            return
+
+
 @contextlib.contextmanager
-def record_invocations() -> Iterator[list[tuple[str, float]]]:
-    log: list[tuple[str, float]] = []
+def record_invocations() -> Iterator[list[Invocation]]:
+    log: list[Invocation] = []
     token = _invocations.set(log)
     try:
         yield log
@@ -86,6 +107,7 @@ def run_ffmpeg(
         cmd += ["-progress", "pipe:1", "-nostats"]
     cmd += list(args)
     started = time.perf_counter()
+    log = _invocations.get()
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as err:
         proc = subprocess.Popen(
             cmd,
@@ -93,20 +115,28 @@ def run_ffmpeg(
             stderr=err,
             text=True,
         )
-        if on_progress is not None and proc.stdout is not None:
-            for line in proc.stdout:
-                key, _, value = line.strip().partition("=")
-                if key == "out_time_us" and value.isdigit():
-                    on_progress(int(value) / 1_000_000)
-        code = proc.wait()
+        peak = [0.0]
+        done = threading.Event()
+        if log is not None:
+            threading.Thread(
+                target=_watch_peak_rss, args=(proc.pid, done, peak), daemon=True
+            ).start()
+        try:
+            if on_progress is not None and proc.stdout is not None:
+                for line in proc.stdout:
+                    key, _, value = line.strip().partition("=")
+                    if key == "out_time_us" and value.isdigit():
+                        on_progress(int(value) / 1_000_000)
+            code = proc.wait()
+        finally:
+            done.set()
         if code != 0:
             err.seek(0)
             raise RenderError(
                 f"{what} failed (exit code {code})", stderr_tail=_tail(err.read()), command=cmd
             )
-    log = _invocations.get()
     if log is not None:
-        log.append((what, time.perf_counter() - started))
+        log.append(Invocation(what, time.perf_counter() - started, peak[0]))
 
 
 @dataclass(frozen=True)

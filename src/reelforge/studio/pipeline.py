@@ -8,15 +8,18 @@ killed at any point resumes from what was finished.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import shutil
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reelforge.config import Settings
+from reelforge.errors import InputError
 from reelforge.providers import registry
 from reelforge.providers.base import LLM, TTS, MediaSource
 from reelforge.studio import scene_stages
@@ -129,6 +132,39 @@ class Pipeline:
         atomic_write_text(path, script.model_dump_json(indent=2))
         return path
 
+    def _soundtrack(
+        self, voiced: list[scene_stages.Voiced], redone: dict[str, int]
+    ) -> tuple[str, float]:
+        """Build (or reuse) the whole video's soundtrack; returns its key and seconds spent."""
+        t0 = time.perf_counter()
+        music = self.options.music
+        durations = [v.duration for v in voiced]
+        key = stage_key(
+            "audio",
+            2,
+            voices=[v.key for v in voiced],
+            durations=durations,
+            music=file_fingerprint(music) if music else None,
+            music_db=self.options.music_volume_db,
+            lufs=self.options.target_lufs,
+        )
+        if not self.cache.has("audio", key, "m4a"):
+            redone["audio"] = 1
+            plan = AudioPlan(
+                voices=[
+                    v.speech.path if v.speech.timing_source != "none" else None for v in voiced
+                ],
+                durations=durations,
+                music=music,
+                music_volume_db=self.options.music_volume_db,
+                target_lufs=self.options.target_lufs,
+            )
+            with self.cache.writing("audio", key, "m4a") as tmp:
+                build_soundtrack(
+                    plan, out_path=tmp, work_dir=self.cache.root / "audio", exe=self.settings.ffmpeg
+                )
+        return key, time.perf_counter() - t0
+
     def _write_manifest(
         self,
         scenes: list[scene_stages.SceneOutput],
@@ -161,6 +197,9 @@ class Pipeline:
 
     def _render(self, script: Script, *, out_dir: Path, name: str | None) -> RenderResult:
         started = time.perf_counter()
+        music = self.options.music
+        if music is not None and not music.is_file():
+            raise InputError(f"Music file {music} does not exist. Pass an existing audio file.")
         spec = self.options.render_spec(default_font_path())
         script = storyboard(script, media=self.options.media[0])
         self.save_script(script)
@@ -169,45 +208,20 @@ class Pipeline:
         redone: dict[str, int] = {}
         tts: TTS = self.provider("tts", self.options.voice)
         stages = scene_stages.SceneStages(pipeline=self, spec=spec, tts=tts)
-        scenes = stages.run_all(script, warnings=warnings, timings=timings, redone=redone)
-
-        t0 = time.perf_counter()
-        self.emit("audio", 0.0, "mixing the soundtrack")
-        durations = [s.duration for s in scenes]
-        music = self.options.music
-        if music is not None and not music.exists():
-            from reelforge.errors import InputError
-
-            raise InputError(f"Music file {music} does not exist. Pass an existing audio file.")
-        audio_key = stage_key(
-            "audio",
-            1,
-            voices=[s.voice_key for s in scenes],
-            durations=durations,
-            music=file_fingerprint(music) if music else None,
-            music_db=self.options.music_volume_db,
-            lufs=self.options.target_lufs,
-        )
-        if not self.cache.has("audio", audio_key, "m4a"):
-            redone["audio"] = 1
-            with self.cache.writing("audio", audio_key, "m4a") as tmp:
-                build_soundtrack(
-                    AudioPlan(
-                        voices=[
-                            s.speech.path if s.speech.words or s.speech.duration else None
-                            for s in scenes
-                        ],
-                        durations=durations,
-                        music=music,
-                        music_volume_db=self.options.music_volume_db,
-                        target_lufs=self.options.target_lufs,
-                    ),
-                    out_path=tmp,
-                    work_dir=self.cache.root / "audio",
-                    exe=self.settings.ffmpeg,
-                )
+        voiced = stages.voices(script, warnings=warnings, timings=timings, redone=redone)
+        # The soundtrack needs only the voices, so it is built on the second core
+        # while the scenes encode.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="soundtrack") as pool:
+            # copy_context: the thread sees the caller's context (e.g. the benchmark's recorder).
+            audio_job = pool.submit(
+                contextvars.copy_context().run, self._soundtrack, voiced, redone
+            )
+            scenes = stages.visuals(
+                script, voiced, warnings=warnings, timings=timings, redone=redone
+            )
+            audio_key, timings["audio"] = audio_job.result()
+        durations = [v.duration for v in voiced]
         self._finish_stage("audio")
-        timings["audio"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         self.emit("join", 0.0, "joining scenes")

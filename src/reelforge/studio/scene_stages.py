@@ -15,7 +15,7 @@ from reelforge.providers.base import TTS, MediaRequest
 from reelforge.studio.cache import file_fingerprint, stage_key
 from reelforge.studio.captions import CaptionStyle, ass_filter_arg, build_captions
 from reelforge.studio.fonts import copy_font_dir
-from reelforge.studio.models import MediaAsset, RenderSpec, Script, Scene, Speech, VisualKind
+from reelforge.studio.models import MediaAsset, RenderSpec, Scene, Script, Speech, VisualKind
 from reelforge.studio.render import Segment, frame_aligned, render_segment
 from reelforge.studio.source import source_scene
 from reelforge.studio.voice import voice_scene
@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from reelforge.studio.pipeline import Pipeline
 
 TAIL_S = 0.6  # the last scene lingers a little after its last word
+
+
+@dataclass(frozen=True)
+class Voiced:
+    key: str
+    speech: Speech
+    duration: float  # the scene's length: whole frames
 
 
 @dataclass
@@ -35,16 +42,17 @@ class SceneOutput:
     segment_key: str
 
 
-def voice_identity(pipeline: Pipeline) -> dict[str, object]:
+def voice_identity(pipeline: Pipeline) -> dict[str, str]:
     """The settings that change what a voice sounds like (part of the voice key)."""
     s = pipeline.settings
-    name = pipeline.options.voice
-    return {
-        "piper": {"model": str(s.piper_model or "joe-medium")},
-        "espeak": {"voice": s.espeak_voice},
+    identities: dict[str, dict[str, str]] = {
+        "piper": {"model": str(s.piper_model or "joe-medium"), "scale": str(s.piper_length_scale)},
+        "espeak": {"voice": s.espeak_voice, "rate": str(s.espeak_rate_wpm)},
         "elevenlabs": {"voice": s.elevenlabs_voice_id, "model": s.elevenlabs_model},
         "openai": {"voice": s.openai_tts_voice, "model": s.openai_tts_model},
-    }.get(name, {})
+        "none": {"wpm": str(s.silent_words_per_minute)},
+    }
+    return identities.get(pipeline.options.voice, {})
 
 
 class SceneStages:
@@ -54,39 +62,49 @@ class SceneStages:
         self.spec = spec
         self.tts = tts
 
-    def run_all(
+    def voices(
         self,
         script: Script,
         *,
         warnings: list[str],
         timings: dict[str, float],
         redone: dict[str, int],
-    ) -> list[SceneOutput]:
+    ) -> list[Voiced]:
+        """Speak every scene; scene lengths follow the voice (frame-aligned, plus a breath)."""
         n = len(script.scenes)
-        speeches: list[tuple[str, Speech]] = []
         t0 = time.perf_counter()
+        voiced: list[Voiced] = []
         for i, scene in enumerate(script.scenes):
             self.p.emit("voice", i / n, f"voice {i + 1}/{n}")
-            speeches.append(self.voice(scene, redone))
+            key, speech = self.voice(scene, redone)
+            tail = TAIL_S if i == n - 1 else 0.0
+            duration = frame_aligned(
+                speech.duration + self.p.options.breath_s + tail, self.spec.fps
+            )
+            voiced.append(Voiced(key, speech, duration))
+            for line in speech.warnings:
+                if line not in warnings:
+                    warnings.append(line)
         self.p._finish_stage("voice")
         timings["voice"] = time.perf_counter() - t0
-        if self.p.options.voice == "none":
-            warnings.append(
-                "Silent cut: no voice was chosen (--voice none); captions show the on-screen text."
-            )
+        return voiced
 
-        durations = []
-        for i, (_, speech) in enumerate(speeches):
-            tail = TAIL_S if i == n - 1 else 0.0
-            durations.append(
-                frame_aligned(speech.duration + self.p.options.breath_s + tail, self.spec.fps)
-            )
-
+    def visuals(
+        self,
+        script: Script,
+        voiced: list[Voiced],
+        *,
+        warnings: list[str],
+        timings: dict[str, float],
+        redone: dict[str, int],
+    ) -> list[SceneOutput]:
+        """Media, captions and the encoded segment of every scene."""
+        n = len(script.scenes)
         t0 = time.perf_counter()
         media: list[MediaAsset] = []
         for i, scene in enumerate(script.scenes):
             self.p.emit("media", i / n, f"media {i + 1}/{n}")
-            media.append(self.media(scene, i, durations[i], warnings, redone))
+            media.append(self.media(scene, i, voiced[i].duration, warnings, redone))
         self.p._finish_stage("media")
         timings["media"] = time.perf_counter() - t0
 
@@ -94,13 +112,12 @@ class SceneStages:
         outputs: list[SceneOutput] = []
         caption_s = 0.0
         for i, scene in enumerate(script.scenes):
+            v = voiced[i]
             c0 = time.perf_counter()
-            ass_filter = self.captions(scene, speeches[i][1], media[i], durations[i], redone)
+            ass_filter = self.captions(scene, v.speech, media[i], v.duration, redone)
             caption_s += time.perf_counter() - c0
-            seg_key = self.segment(i, n, media[i], durations[i], ass_filter, redone)
-            outputs.append(
-                SceneOutput(speeches[i][1], speeches[i][0], media[i], durations[i], seg_key)
-            )
+            seg_key = self.segment(i, n, media[i], v.duration, ass_filter, redone)
+            outputs.append(SceneOutput(v.speech, v.key, media[i], v.duration, seg_key))
         self.p._finish_stage("captions")
         self.p._finish_stage("segment")
         timings["captions"] = caption_s

