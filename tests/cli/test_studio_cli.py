@@ -72,6 +72,13 @@ def test_script_then_render_an_edited_script(tmp_path: Path) -> None:
     assert "template" in proc.stderr.lower()  # says plainly that no model wrote it
 
 
+def _finished(segments: Path) -> list[Path]:
+    """Published segments (a run in progress also has hidden .part files there)."""
+    if not segments.exists():
+        return []
+    return [p for p in segments.glob("*.mp4") if not p.name.startswith(".")]
+
+
 @pytest.mark.slow
 def test_a_render_killed_with_sigkill_resumes_from_finished_scenes(tmp_path: Path) -> None:
     args = [
@@ -90,7 +97,7 @@ def test_a_render_killed_with_sigkill_resumes_from_finished_scenes(tmp_path: Pat
     segments = tmp_path / "home" / "projects" / "why-bread-goes-stale" / "cache" / "segment"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
-        done = list(segments.glob("*.mp4")) if segments.exists() else []
+        done = _finished(segments)
         if len(done) >= 2:
             break
         time.sleep(0.02)
@@ -99,7 +106,7 @@ def test_a_render_killed_with_sigkill_resumes_from_finished_scenes(tmp_path: Pat
     )
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    finished = {p.name: p.stat().st_mtime_ns for p in segments.glob("*.mp4")}
+    finished = {p.name: p.stat().st_mtime_ns for p in _finished(segments)}
     assert not (tmp_path / "out" / "bench_script.mp4").exists()
 
     resumed = reelforge(tmp_path, "render", str(BENCH_SCRIPT), "--voice", "none", *TINY)

@@ -98,8 +98,8 @@ def aligned_model(model: Path, cache_dir: Path) -> Path:
     return target
 
 
-def load_voice(model: Path, config: Path) -> PiperVoice:
-    """The loaded voice for these files (already patched for alignments), once per process."""
+def load_voice(model: Path, config: Path, *, cache_dir: Path) -> PiperVoice:
+    """The voice for these files, patched for alignments, loaded once per process."""
     key = (str(model), str(config))
     with _LOAD_LOCK:
         voice = _VOICES.get(key)
@@ -111,7 +111,8 @@ def load_voice(model: Path, config: Path) -> PiperVoice:
                     "piper-tts is not installed. Run `make setup` or `pip install piper-tts onnx`."
                 ) from exc
             try:
-                voice = PiperVoice.load(model, config, include_alignments=False)
+                patched = aligned_model(model, cache_dir)
+                voice = PiperVoice.load(patched, config, include_alignments=False)
             except (OSError, ValueError, RuntimeError) as exc:
                 raise ConfigError(
                     f"Could not load the piper voice {model.name}: {exc}. Check the file is a "
@@ -156,7 +157,7 @@ class PiperTTS(TTS):
         from piper import SynthesisConfig
 
         model, config = voice_files(self.settings)
-        voice = load_voice(aligned_model(model, self.settings.cache_dir), config)
+        voice = load_voice(model, config, cache_dir=self.settings.cache_dir)
         rate = voice.config.sample_rate
         words = spoken_words(text)
         syn_config = SynthesisConfig(length_scale=self.settings.piper_length_scale)
