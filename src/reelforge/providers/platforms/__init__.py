@@ -1,0 +1,1 @@
+"""platform providers: TikTok (Login Kit, Content Posting), Google OAuth, YouTube uploads."""

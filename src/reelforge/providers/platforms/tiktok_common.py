@@ -1,0 +1,76 @@
+"""Reading TikTok answers: the ``error`` envelope of the open API and the flat OAuth errors.
+
+Why always read the body: TikTok can answer HTTP 200 with a non-``ok``
+``error.code`` (and 4xx/5xx with the same envelope), so the status line alone
+never says whether a call worked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from reelforge.errors import ProviderError
+from reelforge.providers.platforms._http import json_body
+from reelforge.publish.errors_map import PlatformError, tiktok_error, tiktok_oauth_error
+
+DEFAULT_CODE_BY_STATUS = {
+    401: "access_token_invalid",
+    429: "rate_limit_exceeded",
+    400: "invalid_params",
+}
+
+
+def error_from_body(
+    body: Any, *, status: int | None, retry_after: float | None = None
+) -> PlatformError | None:
+    """The error a TikTok body carries, or None when it reports success."""
+    if not isinstance(body, dict):
+        return None
+    err = body.get("error")
+    if isinstance(err, dict):
+        code = str(err.get("code") or "ok")
+        if code == "ok":
+            return None
+        return tiktok_error(
+            code,
+            message=str(err.get("message") or ""),
+            status=status,
+            retry_after=retry_after,
+            log_id=str(err.get("log_id") or ""),
+        )
+    if isinstance(err, str) and err:
+        return tiktok_oauth_error(
+            err,
+            description=str(body.get("error_description") or ""),
+            status=status,
+            log_id=str(body.get("log_id") or ""),
+        )
+    return None
+
+
+def map_response(response: httpx.Response, retry_after: float | None) -> ProviderError:
+    """Mapper for :class:`PlatformHTTP`: a non-2xx TikTok answer → a clear error."""
+    status = response.status_code
+    found = error_from_body(json_body(response), status=status, retry_after=retry_after)
+    if found is not None:
+        return found
+    code = DEFAULT_CODE_BY_STATUS.get(status, "internal_error" if status >= 500 else "")
+    if code:
+        return tiktok_error(code, status=status, retry_after=retry_after)
+    return tiktok_error(
+        f"http_{status}", message=response.text[:200], status=status, retry_after=retry_after
+    )
+
+
+def envelope_data(response: httpx.Response) -> dict[str, Any]:
+    """``data`` of a 2xx envelope, raising the mapped error when ``error.code`` is not ok."""
+    body = json_body(response)
+    found = error_from_body(body, status=response.status_code)
+    if found is not None:
+        raise found
+    if not isinstance(body, dict):
+        raise tiktok_error("invalid_response", message=response.text[:200], status=200)
+    data = body.get("data")
+    return data if isinstance(data, dict) else {}
