@@ -132,7 +132,7 @@ class Settings(BaseSettings):
     # renders, render_seconds (absent or null = unlimited), server_keys (may jobs fall back to
     # the operator's provider keys; default true). Self-hosted default: one unlimited plan.
     plans: dict[str, dict[str, int | float | bool | str | None]] = Field(
-        default_factory=lambda: {"selfhost": {}}
+        default_factory=lambda: {"selfhost": dict[str, int | float | bool | str | None]()}
     )
     default_plan: str = "selfhost"
     # Mail (sign-in codes). "file" writes .eml files to $HOME/mail; smtp and resend send them.
@@ -145,6 +145,64 @@ class Settings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     resend_base_url: str = "https://api.resend.com"
     resend_api_key: SecretStr | None = None
+
+    # --- Publishing: TikTok, YouTube, outbox (added by the publishing-platforms helper) ---
+    # public_url (above) also builds the OAuth callback URLs and the public image prefix.
+    # TikTok app (developers.tiktok.com → Manage apps): Login Kit + Content Posting API.
+    tiktok_client_key: str | None = None
+    tiktok_client_secret: SecretStr | None = None
+    tiktok_auth_base_url: str = "https://www.tiktok.com"  # browser goes to /v2/auth/authorize/
+    tiktok_api_base_url: str = "https://open.tiktokapis.com"  # OAuth token + open API
+    # PKCE challenge: TikTok's docs say hex SHA-256 of the verifier; RFC 7636 says base64url.
+    tiktok_pkce_encoding: Literal["hex", "base64url"] = "hex"
+    # Redirect URI registered with TikTok; default {public_url}/api/v1/connections/tiktok/callback
+    tiktok_redirect_uri: str | None = None
+    tiktok_chunk_bytes: int = 10_000_000  # wished chunk size; clamped to TikTok's 5–64 MB rules
+    tiktok_poll_max_wait_s: float = 600.0  # status polling per run; a later run polls on
+    # Google OAuth client (console.cloud.google.com → Credentials), scope youtube.upload.
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
+    google_auth_base_url: str = "https://accounts.google.com"  # + /o/oauth2/v2/auth
+    google_token_url: str = "https://oauth2.googleapis.com/token"
+    google_revoke_url: str = "https://oauth2.googleapis.com/revoke"
+    # Redirect URI registered with Google; default {public_url}/api/v1/connections/youtube/callback
+    google_redirect_uri: str | None = None
+    youtube_upload_base_url: str = "https://www.googleapis.com"  # + /upload/youtube/v3/videos
+    youtube_chunk_bytes: int = 8 * 1024 * 1024  # rounded down to a multiple of 256 KiB
+    youtube_shorts: Literal["auto", "always", "never"] = "auto"  # add #Shorts to the title
+    youtube_shorts_max_s: float = 60.0  # "auto": vertical and at most this long
+    # Outbox (the offline default target) and carousel uploads.
+    outbox_dir: Path | None = None  # default $HOME/outbox
+    upload_max_image_mb: float = 20.0  # larger image uploads are refused before decoding
+
+    # --- Research: creator sources and analytics (added by the research-core helper) ---
+    youtube_base_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: SecretStr | None = None  # the operator's key; a user's BYOK key wins
+    youtube_quota_units_per_day: int = 10_000  # the project's daily quota (resets 00:00 Pacific)
+    # Units each call costs; list calls are 1 by Google's table. Adjust if Google changes it.
+    youtube_quota_costs: dict[str, int] = Field(
+        default_factory=lambda: {
+            "channels.list": 1,
+            "playlistItems.list": 1,
+            "videos.list": 1,
+            "search.list": 100,
+        }
+    )
+    youtube_max_videos: int = 1_000  # newest uploads read per refresh
+    # (tiktok_api_base_url, above, is shared: the Research and Display APIs live there too.)
+    # Research API client credentials (approved researchers only); a user's vault entry wins.
+    tiktok_research_client_key: SecretStr | None = None
+    tiktok_research_client_secret: SecretStr | None = None
+    tiktok_research_horizon_days: int = 365  # how far back a refresh walks
+    tiktok_research_window_days: int = 30  # one query's start..end span (the API allows <= 30)
+    tiktok_research_max_count: int = 100  # videos per page (API maximum 100)
+    tiktok_research_daily_requests: int = 1_000  # API quota (resets 00:00 UTC)
+    tiktok_research_daily_records: int = 100_000
+    tiktok_display_max_count: int = 20  # Display API page size (maximum 20)
+    # Analytics defaults.
+    research_breakout_k: float = 3.0  # breakout = views >= k x the creator's rolling median
+    research_breakout_window: int = 10  # ... over this many previous videos
+    research_words_sample: int = 5_000  # videos read per quartile for word counts
 
     @property
     def cache_dir(self) -> Path:

@@ -105,9 +105,7 @@ class ImageGen(Provider):
     def generate(self, *, prompt: str, width: int, height: int, out_path: Path) -> MediaAsset: ...
 
 
-def require_key(
-    settings: object, *, setting: str, credential: str | None, provider: str
-) -> str:
+def require_key(settings: object, *, setting: str, credential: str | None, provider: str) -> str:
     """The user's own key (BYOK) first, else the server setting, else a clear error."""
     if credential:
         return credential

@@ -1,0 +1,47 @@
+"""`reelforge serve`: the web server and API (uvicorn), migrations applied on start."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+Port = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+Proxy = Annotated[
+    str,
+    typer.Option(
+        "--forwarded-allow-ips",
+        help="Proxies whose X-Forwarded-For/-Proto are trusted (comma list, or '*').",
+    ),
+]
+
+
+def serve(
+    host: Host = "127.0.0.1", port: Port = 8000, forwarded_allow_ips: Proxy = "127.0.0.1"
+) -> None:
+    """Run the web server. Honours REELFORGE_HOME and every other REELFORGE_ setting."""
+    import uvicorn
+
+    from reelforge.config import load_settings
+    from reelforge.web.app import create_app
+
+    settings = load_settings()
+    typer.echo(f"reelforge on http://{host}:{port} (API docs: http://{host}:{port}/docs)", err=True)
+    typer.echo(
+        "Sign in: POST /api/v1/auth/code with your email; with the default mailer the code is "
+        f"in the newest file of {settings.home / 'mail'}.",
+        err=True,
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_level="info",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

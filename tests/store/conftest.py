@@ -1,0 +1,1 @@
+from tests.store.support import database, db_settings  # noqa: F401

@@ -1,0 +1,173 @@
+"""The cross-tenant walker: every API route, called with one user's credentials against
+another user's objects, must answer 404 or 403 and change nothing.
+
+It reads the app's own route table, so a route added by any later issue is walked
+without anyone editing this file. What a new route may need:
+
+* a path parameter naming a new kind of object (``{video_id}``): add a *seeder* to
+  ``SEEDERS`` that creates one for the victim and returns ``{"video_id": id}``;
+  the walk fails and says so until there is one;
+* a request body: give its model an example (``json_schema_extra={"examples": [...]}``),
+  which the walker sends so the request gets past validation to the ownership check.
+
+Path parameters in ``NAMESPACE_PARAMS`` (``{provider}``) name a slot in the caller's
+*own* namespace rather than an object id; for those the walker requires that the
+victim's data is unchanged and that no victim data comes back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from reelforge.store.db import Database
+from tests.web.support import Account, Api
+
+Seeder = Callable[[Api, Account, Database], dict[str, str]]
+NAMESPACE_PARAMS = frozenset({"provider"})
+VOLATILE_PATHS = frozenset({"/api/v1/usage"})  # counts the walk's own requests
+DENIED = frozenset({403, 404})
+
+
+def seed_api_key(api: Api, victim: Account, db: Database) -> dict[str, str]:
+    key_id, _ = api.api_key(victim, name="victim's key")
+    return {"key_id": key_id}
+
+
+def seed_provider_key(api: Api, victim: Account, db: Database) -> dict[str, str]:
+    answer = api.client.put(
+        "/api/v1/provider-keys/openai", json={"key": "sk-victim-0001"}, headers=victim.headers
+    )
+    assert answer.status_code == 200, answer.text
+    return {"provider": "openai"}
+
+
+SEEDERS: list[Seeder] = [seed_api_key, seed_provider_key]
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    path: str
+    methods: frozenset[str]
+
+
+def all_routes(app: FastAPI) -> list[RouteInfo]:
+    """Every HTTP route in ``app.routes``, with included routers flattened (FastAPI >= 0.12x
+    keeps them as lazily resolved branches; older versions list APIRoutes directly)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: the table is already flat
+        contexts: list[Any] = [r for r in app.routes if isinstance(r, APIRoute)]
+    else:
+        contexts = list(iter_route_contexts(app.routes))
+    found = {
+        RouteInfo(str(c.path), frozenset(c.methods or ())) for c in contexts if c.path and c.methods
+    }
+    return sorted(found, key=lambda r: ("DELETE" in r.methods, r.path, sorted(r.methods)))
+
+
+@dataclass
+class Finding:
+    method: str
+    path: str
+    status: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}: {self.problem}"
+
+
+@dataclass
+class Walk:
+    api: Api
+    db: Database
+    victim: Account
+    ids: dict[str, str] = field(default_factory=dict)
+    markers: set[str] = field(default_factory=set)
+
+    def seed(self, seeders: list[Seeder]) -> None:
+        for seeder in seeders:
+            self.ids.update(seeder(self.api, self.victim, self.db))
+        self.markers = {self.victim.email, self.victim.user_id, *self.ids.values()}
+        self.markers -= {v for k, v in self.ids.items() if k in NAMESPACE_PARAMS}
+
+    def routes(self) -> list[RouteInfo]:
+        # Destructive calls come last, so a wrongly allowed DELETE cannot hide another finding.
+        return all_routes(self.api.client.app)  # type: ignore[arg-type]
+
+    def example_body(self, route: RouteInfo, method: str) -> Any:
+        spec = self.api.client.get("/openapi.json").json()
+        operation = spec["paths"].get(route.path, {}).get(method.lower(), {})
+        body = operation.get("requestBody")
+        if body is None:
+            return None
+        schema = body["content"]["application/json"]["schema"]
+        if "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+        examples = schema.get("examples")
+        if not examples:
+            raise AssertionError(
+                f"{method} {route.path}: give its request model an example "
+                "(json_schema_extra={'examples': [...]}) so the cross-tenant walk can call it."
+            )
+        return examples[0]
+
+    def snapshot(self) -> dict[str, str]:
+        """What the victim sees through every parameter-free GET route."""
+        seen = {}
+        for route in self.routes():
+            if (
+                "GET" in route.methods
+                and "{" not in route.path
+                and route.path not in VOLATILE_PATHS
+            ):
+                answer = self.api.client.get(route.path, headers=self.victim.headers)
+                seen[route.path] = re.sub(r'"(last_used_at|request_count)":[^,}]*', "", answer.text)
+        return seen
+
+    def leaks(self, text: str) -> list[str]:
+        return sorted(m for m in self.markers if m and m in text)
+
+    def run(self, attacker_headers: dict[str, str]) -> list[Finding]:
+        before = self.snapshot()
+        findings: list[Finding] = []
+        for route in self.routes():
+            params = re.findall(r"{(\w+)(?::[^}]*)?}", route.path)
+            missing = [p for p in params if p not in self.ids]
+            if missing:
+                findings.append(
+                    Finding("*", route.path, 0, f"no victim object for {missing}: add a seeder")
+                )
+                continue
+            path = route.path
+            for name in params:
+                path = re.sub(r"\{" + name + r"(?::[^}]*)?\}", self.ids[name], path)
+            for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+                if not params and method != "GET":
+                    continue  # acts on the caller's own account by definition
+                body = self.example_body(route, method)
+                answer = self.api.client.request(
+                    method,
+                    path,
+                    content=None if body is None else json.dumps(body),
+                    headers={**attacker_headers, "Content-Type": "application/json"},
+                )
+                leaked = self.leaks(answer.text)
+                if leaked:
+                    findings.append(Finding(method, path, answer.status_code, f"returned {leaked}"))
+                object_ids = [p for p in params if p not in NAMESPACE_PARAMS]
+                if object_ids and answer.status_code not in DENIED:
+                    findings.append(
+                        Finding(method, path, answer.status_code, "expected 404 or 403")
+                    )
+        after = self.snapshot()
+        for route_path in before:
+            if before[route_path] != after.get(route_path):
+                findings.append(Finding("GET", route_path, 0, "the victim's data changed"))
+        return findings
