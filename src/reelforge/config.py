@@ -204,6 +204,11 @@ class Settings(BaseSettings):
     research_breakout_window: int = 10  # ... over this many previous videos
     research_words_sample: int = 5_000  # videos read per quartile for word counts
 
+    # --- Jobs and workers ---
+    job_max_attempts: int = 4  # a retryable provider failure is tried this many times in all
+    job_retry_base_s: float = 10.0  # backoff: base x 2^(attempt-1), at most 10 minutes
+    worker_threads: int = 1  # jobs one worker process runs at once (renders use every core)
+
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"

@@ -22,7 +22,12 @@ studio.register(app)
 app.command()(doctor_cmd.doctor)
 
 # Command groups owned by other parts of the system register themselves when present.
-for _module in ("reelforge.cli.db", "reelforge.cli.vault", "reelforge.cli.serve"):
+for _module in (
+    "reelforge.cli.db",
+    "reelforge.cli.vault",
+    "reelforge.cli.serve",
+    "reelforge.cli.worker",
+):
     try:
         import_module(_module).register(app)
     except ModuleNotFoundError as exc:  # pragma: no cover - only while a part is absent

@@ -17,8 +17,16 @@ Proxy = Annotated[
 ]
 
 
+WithWorker = Annotated[
+    bool, typer.Option("--with-worker", help="Also run a job worker in this process.")
+]
+
+
 def serve(
-    host: Host = "127.0.0.1", port: Port = 8000, forwarded_allow_ips: Proxy = "127.0.0.1"
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    forwarded_allow_ips: Proxy = "127.0.0.1",
+    with_worker: WithWorker = False,
 ) -> None:
     """Run the web server. Honours REELFORGE_HOME and every other REELFORGE_ setting."""
     import uvicorn
@@ -33,14 +41,24 @@ def serve(
         f"in the newest file of {settings.home / 'mail'}.",
         err=True,
     )
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-        log_level="info",
-    )
+    consumer = None
+    if with_worker:
+        from reelforge.jobs.worker import start_embedded_worker
+
+        consumer = start_embedded_worker(settings)
+        typer.echo("worker: running in this process (jobs queue in SQLite or Redis)", err=True)
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            proxy_headers=True,
+            forwarded_allow_ips=forwarded_allow_ips,
+            log_level="info",
+        )
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 def register(app: typer.Typer) -> None:

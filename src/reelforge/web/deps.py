@@ -22,9 +22,10 @@ from reelforge.accounts import api_keys, sessions, usage
 from reelforge.accounts.errors import Unauthenticated
 from reelforge.config import Settings
 from reelforge.errors import Forbidden
+from reelforge.services import Services
 from reelforge.store.tables import User
 from reelforge.web.security import SESSION_COOKIE, origin_allowed
-from reelforge.web.state import AppState, Services
+from reelforge.web.state import AppState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

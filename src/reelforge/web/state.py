@@ -8,24 +8,9 @@ applies migrations first when ``REELFORGE_MIGRATE_ON_START`` is on.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
-from reelforge.accounts.mailer import Mailer, mailer_for
-from reelforge.accounts.ratelimit import RateLimiter
-from reelforge.accounts.vault import Vault
 from reelforge.config import Settings
-from reelforge.store.blobs import BlobStore, open_blob_store
-from reelforge.store.db import Database
-
-
-@dataclass
-class Services:
-    settings: Settings
-    database: Database
-    blobs: BlobStore
-    vault: Vault
-    mailer: Mailer
-    limiter: RateLimiter
+from reelforge.services import Services, build_services
 
 
 class AppState:
@@ -43,22 +28,9 @@ class AppState:
         return self._services
 
     def _build(self) -> Services:
-        settings = self.settings
-        database = Database.from_settings(settings)
-        if settings.migrate_on_start:
-            from reelforge.store.migrations import upgrade_database
-
-            upgrade_database(database)
-        return Services(
-            settings=settings,
-            database=database,
-            blobs=open_blob_store(settings),
-            vault=Vault.from_settings(settings),
-            mailer=mailer_for(settings),
-            limiter=RateLimiter.from_settings(settings, engine=database.engine),
-        )
+        return build_services(self.settings)
 
     def close(self) -> None:
         if self._services is not None:
-            self._services.database.dispose()
+            self._services.close()
             self._services = None

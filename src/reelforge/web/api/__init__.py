@@ -13,7 +13,7 @@ from fastapi import APIRouter
 
 from reelforge.web.errors import ERROR_RESPONSES
 
-RESOURCES = ("health", "auth", "me", "api_keys", "provider_keys", "usage")
+RESOURCES = ("health", "auth", "me", "api_keys", "provider_keys", "usage", "videos", "jobs")
 
 
 def api_router() -> APIRouter:

@@ -1,0 +1,206 @@
+"""Job rows: create, claim, report progress, finish, cancel — always scoped by owner.
+
+The row is the truth about a job; the queue only says "look at job X". That is
+what makes jobs safe to retry and to recover: :func:`claim` is an atomic state
+change, so a job enqueued twice (or re-enqueued after a worker died) runs once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from reelforge.errors import InputError, NotFound
+from reelforge.store.tables import Job, JobEvent, Video, utcnow
+
+ACTIVE = ("queued", "running")
+FINISHED = ("succeeded", "failed", "cancelled")
+STALE_AFTER = timedelta(seconds=90)  # a running job without a heartbeat this long is orphaned
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: str
+    kind: str
+    state: str
+    stage: str | None
+    progress: float
+    error: str | None
+    attempts: int
+    video_id: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobView:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            state=job.state,
+            stage=job.stage,
+            progress=job.progress,
+            error=job.error,
+            attempts=job.attempts,
+            video_id=job.video_id,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
+
+
+def create_job(
+    db: Session, *, owner_id: str, kind: str, payload: dict[str, Any], video_id: str | None = None
+) -> Job:
+    job = Job(owner_id=owner_id, kind=kind, payload=payload, video_id=video_id, state="queued")
+    db.add(job)
+    db.flush()
+    db.add(
+        JobEvent(job_id=job.id, owner_id=owner_id, stage="queued", progress=0.0, message="queued")
+    )
+    return job
+
+
+def get_job(db: Session, *, owner_id: str, job_id: str) -> Job:
+    job = db.scalar(select(Job).where(Job.id == job_id, Job.owner_id == owner_id))
+    if job is None:
+        raise NotFound(f"No job {job_id}.")
+    return job
+
+
+def list_jobs(
+    db: Session, *, owner_id: str, state: str | None = None, limit: int = 50, offset: int = 0
+) -> list[Job]:
+    query = select(Job).where(Job.owner_id == owner_id)
+    if state is not None:
+        if state not in ACTIVE + FINISHED:
+            raise InputError(
+                f"Unknown job state {state!r}; use one of {', '.join(ACTIVE + FINISHED)}."
+            )
+        query = query.where(Job.state == state)
+    return list(db.scalars(query.order_by(Job.created_at.desc()).limit(limit).offset(offset)))
+
+
+def events_after(db: Session, *, owner_id: str, job_id: str, after_id: int = 0) -> list[JobEvent]:
+    get_job(db, owner_id=owner_id, job_id=job_id)
+    return list(
+        db.scalars(
+            select(JobEvent)
+            .where(JobEvent.job_id == job_id, JobEvent.owner_id == owner_id, JobEvent.id > after_id)
+            .order_by(JobEvent.id)
+        )
+    )
+
+
+def claim(db: Session, *, job_id: str, now: datetime | None = None) -> Job | None:
+    """Take a queued (or orphaned running) job for this worker; None if someone else has it."""
+    now = now or utcnow()
+    result = db.execute(
+        update(Job)
+        .where(
+            Job.id == job_id,
+            or_(
+                Job.state == "queued",
+                (Job.state == "running") & (Job.heartbeat_at < now - STALE_AFTER),
+            ),
+            Job.cancel_requested.is_(False),
+        )
+        .values(state="running", started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return db.get(Job, job_id, populate_existing=True)
+
+
+def heartbeat(db: Session, *, job_id: str, stage: str, progress: float, message: str = "") -> bool:
+    """Record progress; returns True when the owner asked to cancel."""
+    job = db.get(Job, job_id, populate_existing=True)
+    if job is None:
+        return True  # the job (or its owner) was deleted: stop working on it
+    job.stage, job.progress, job.heartbeat_at = stage, round(progress, 4), utcnow()
+    db.add(
+        JobEvent(
+            job_id=job_id,
+            owner_id=job.owner_id,
+            stage=stage,
+            progress=job.progress,
+            message=message[:500],
+        )
+    )
+    return job.cancel_requested
+
+
+def finish(db: Session, *, job_id: str, state: str, error: str | None = None) -> None:
+    job = db.get(Job, job_id, populate_existing=True)
+    if job is None:
+        return
+    job.state, job.error, job.finished_at = state, error, utcnow()
+    if state == "succeeded":
+        job.progress = 1.0
+    elif job.video_id is not None and (video := db.get(Video, job.video_id)) is not None:
+        video.status = state  # the video shows why it has no files
+    db.add(
+        JobEvent(
+            job_id=job_id,
+            owner_id=job.owner_id,
+            stage=state,
+            progress=job.progress,
+            message=error or state,
+        )
+    )
+
+
+def requeue(db: Session, *, job_id: str, error: str) -> None:
+    """Back to the queue after a retryable failure (the queue decides when)."""
+    job = db.get(Job, job_id, populate_existing=True)
+    if job is None:
+        return
+    job.state, job.error = "queued", error
+    db.add(
+        JobEvent(
+            job_id=job_id,
+            owner_id=job.owner_id,
+            stage="retrying",
+            progress=job.progress,
+            message=error[:500],
+        )
+    )
+
+
+def request_cancel(db: Session, *, owner_id: str, job_id: str) -> Job:
+    job = get_job(db, owner_id=owner_id, job_id=job_id)
+    if job.state in FINISHED:
+        raise InputError(f"Job {job_id} already {job.state}; there is nothing to cancel.")
+    job.cancel_requested = True
+    if job.state == "queued":
+        job.state, job.finished_at = "cancelled", utcnow()
+        db.add(
+            JobEvent(
+                job_id=job.id,
+                owner_id=owner_id,
+                stage="cancelled",
+                progress=job.progress,
+                message="cancelled before it started",
+            )
+        )
+    return job
+
+
+def orphaned(db: Session, *, now: datetime | None = None) -> list[str]:
+    """Jobs to re-enqueue: running without a heartbeat, or queued long ago and never claimed."""
+    now = now or utcnow()
+    rows = db.scalars(
+        select(Job.id).where(
+            Job.cancel_requested.is_(False),
+            or_(
+                (Job.state == "running") & (Job.heartbeat_at < now - STALE_AFTER),
+                (Job.state == "queued") & (Job.created_at < now - STALE_AFTER),
+            ),
+        )
+    )
+    return list(rows)

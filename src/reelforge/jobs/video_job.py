@@ -1,0 +1,76 @@
+"""The "video" job: topic (or edited script) -> rendered files in the blob store."""
+
+from __future__ import annotations
+
+from reelforge.accounts import usage
+from reelforge.accounts.provider_keys import credential_for
+from reelforge.jobs.runner import JobContext
+from reelforge.providers.registry import provider_class
+from reelforge.store.tables import Video
+from reelforge.studio import videos
+from reelforge.studio.models import Script
+from reelforge.studio.options import MakeOptions
+from reelforge.studio.pipeline import Event, Pipeline
+
+
+def _providers_used(options: MakeOptions, *, writes: bool) -> list[tuple[str, str]]:
+    used = [("tts", options.voice)] + [("media", m) for m in options.media]
+    if writes:
+        used.append(("llm", options.writer))
+    return used
+
+
+def render_video(ctx: JobContext) -> None:
+    services, settings = ctx.services, ctx.settings
+    video_id = str(ctx.payload["video_id"])
+    with services.database.session() as db:
+        video = videos.get_video(db, owner_id=ctx.owner_id, video_id=video_id)
+        options = MakeOptions.model_validate(video.options)
+        topic, stored_script = video.topic, video.script
+        video.status = "rendering"
+        # Keys of *this* job's owner only (promise P09); keyless providers need none.
+        credentials: dict[str, str] = {}
+        for kind, name in _providers_used(options, writes=stored_script is None):
+            if provider_class(kind, name).needs_key and name not in credentials:
+                key = credential_for(
+                    db, services.vault, settings, user_id=ctx.owner_id, provider=name
+                )
+                if key:
+                    credentials[name] = key
+
+    def on_event(event: Event) -> None:
+        ctx.progress(event.stage, event.progress, event.message, force=event.stage == "done")
+
+    pipeline = Pipeline(
+        settings=settings,
+        options=options,
+        project_dir=videos.work_dir(settings, ctx.owner_id, video_id),
+        on_event=on_event,
+        credentials=credentials,
+    )
+    ctx.progress("write", 0.0, "writing the script", force=True)
+    if stored_script is None:
+        script = pipeline.write(topic).script
+        with services.database.session() as db:
+            row = videos.get_video(db, owner_id=ctx.owner_id, video_id=video_id)
+            row.script, row.title = script.model_dump(mode="json"), script.title
+    else:
+        script = Script.model_validate(stored_script)
+    out_dir = videos.work_dir(settings, ctx.owner_id, video_id) / "out"
+    result = pipeline.render(script, out_dir=out_dir, name="video")
+
+    prefix = videos.blob_prefix(ctx.owner_id, video_id)
+    outputs = {"mp4": result.video, "srt": result.srt, "ass": result.ass, "credits": result.credits}
+    for name, path in outputs.items():
+        if path is not None:
+            services.blobs.put_file(
+                prefix + videos.FILE_NAMES[name], path, content_type=videos.CONTENT_TYPES[name]
+            )
+    with services.database.session() as db:
+        finished = db.get(Video, video_id)
+        if finished is not None:
+            finished.status = "ready"
+            usage.record(db, settings, owner_id=ctx.owner_id, metric="renders")
+            usage.record(
+                db, settings, owner_id=ctx.owner_id, metric="render_seconds", amount=result.duration
+            )

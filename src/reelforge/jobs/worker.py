@@ -1,0 +1,51 @@
+"""Workers: Huey consumers that run jobs, as their own process or inside `serve`.
+
+On start a worker re-enqueues orphaned jobs (a worker killed mid-job leaves a
+``running`` row with a stale heartbeat); the ``recover_orphans`` periodic task
+repeats that every minute while it runs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey.consumer import Consumer
+
+from reelforge.config import Settings
+from reelforge.jobs import runner
+from reelforge.services import services_for
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedConsumer(Consumer):  # type: ignore[misc]
+    """A consumer that can run beside a web server: no signal handlers of its own."""
+
+    def _set_signal_handlers(self) -> None:
+        return
+
+
+def _consumer(settings: Settings, *, threads: int, embedded: bool) -> Consumer:
+    services = services_for(settings)  # applies migrations before the first job
+    runner.recover_orphans(settings, queue=services.queue)
+    cls = EmbeddedConsumer if embedded else Consumer
+    return cls(
+        services.queue.huey,
+        workers=threads,
+        worker_type="thread",
+        periodic=True,
+        initial_delay=0.05,
+        max_delay=1.0,
+    )
+
+
+def run_worker(settings: Settings, *, threads: int | None = None) -> None:
+    """Block running jobs until interrupted (SIGINT/SIGTERM finish the current job first)."""
+    _consumer(settings, threads=threads or settings.worker_threads, embedded=False).run()
+
+
+def start_embedded_worker(settings: Settings, *, threads: int | None = None) -> Consumer:
+    """Start workers in this process's threads; call ``.stop(graceful=True)`` to end them."""
+    consumer = _consumer(settings, threads=threads or settings.worker_threads, embedded=True)
+    consumer.start()
+    return consumer

@@ -1,0 +1,121 @@
+"""Videos: make one from a topic, follow it, download its files, edit and re-render, delete."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+
+from reelforge.store.blobs import BlobStore
+from reelforge.store.tables import Video
+from reelforge.studio import videos
+from reelforge.web.api.video_models import JobOut, ScriptUpdate, VideoAndJob, VideoCreate, VideoOut
+from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
+from reelforge.web.ranges import ranged_response
+
+router = APIRouter(prefix="/videos", tags=["videos"])
+VideoId = Path(max_length=64)
+
+
+def _out(video: Video, blobs: BlobStore) -> VideoOut:
+    present = [n for n in videos.FILE_NAMES if blobs.exists(videos.file_key(video, n))]
+    return VideoOut.of(video, files=present if video.status == "ready" else [])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=VideoAndJob,
+    summary="Make a video from a topic (a background job renders it)",
+)
+def create_video(
+    body: VideoCreate,
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+) -> VideoAndJob:
+    video, job = videos.create_video(
+        db, settings, owner_id=principal.user_id, topic=body.topic, options=body.options
+    )
+    db.commit()  # the worker must see the rows before it hears of the job
+    services.queue.enqueue(job.id)
+    return VideoAndJob(video=VideoOut.of(video, files=[]), job=JobOut.of(job))
+
+
+@router.get("", response_model=list[VideoOut], summary="Your videos, newest first")
+def list_videos(
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+) -> list[VideoOut]:
+    rows = videos.list_videos(db, owner_id=principal.user_id, limit=limit, offset=offset)
+    return [_out(v, services.blobs) for v in rows]
+
+
+@router.get("/{video_id}", response_model=VideoOut, summary="One video: script, status, files")
+def get_video(
+    principal: PrincipalDep, db: DbDep, services: ServicesDep, video_id: str = VideoId
+) -> VideoOut:
+    return _out(videos.get_video(db, owner_id=principal.user_id, video_id=video_id), services.blobs)
+
+
+@router.get(
+    "/{video_id}/files/{name}",
+    summary="Download a rendered file (mp4, srt, ass, credits); supports Range requests",
+    response_class=StreamingResponse,
+)
+def get_file(
+    request: Request,
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    video_id: str = VideoId,
+    name: str = Path(max_length=16),
+) -> Response:
+    video = videos.get_video(db, owner_id=principal.user_id, video_id=video_id)
+    key = videos.file_key(video, name)
+    return ranged_response(
+        services.blobs,
+        key,
+        range_header=request.headers.get("range"),
+        content_type=videos.CONTENT_TYPES[name],
+        filename=f"{video.id}-{videos.FILE_NAMES[name]}",
+    )
+
+
+@router.put(
+    "/{video_id}/script",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=VideoAndJob,
+    summary="Replace the script and re-render (unchanged scenes are reused)",
+)
+def put_script(
+    body: ScriptUpdate,
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+    video_id: str = VideoId,
+) -> VideoAndJob:
+    video, job = videos.update_script(
+        db, settings, owner_id=principal.user_id, video_id=video_id, script=body.script
+    )
+    db.commit()
+    services.queue.enqueue(job.id)
+    return VideoAndJob(video=VideoOut.of(video, files=[]), job=JobOut.of(job))
+
+
+@router.delete(
+    "/{video_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a video and its files"
+)
+def delete_video(
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+    video_id: str = VideoId,
+) -> Response:
+    videos.delete_video(db, settings, services.blobs, owner_id=principal.user_id, video_id=video_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
