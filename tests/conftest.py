@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,12 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         http_backoff_s=0.01,
         http_max_retries=2,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_services() -> Iterator[None]:
+    """Each test gets its own process-wide services (database engines, queue)."""
+    yield
+    from reelforge.services import forget_services
+
+    forget_services()

@@ -208,6 +208,8 @@ class Settings(BaseSettings):
     job_max_attempts: int = 4  # a retryable provider failure is tried this many times in all
     job_retry_base_s: float = 10.0  # backoff: base x 2^(attempt-1), at most 10 minutes
     worker_threads: int = 1  # jobs one worker process runs at once (renders use every core)
+    queue_name: str = "reelforge"  # separates several installations sharing one Redis
+    job_stale_after_s: float = 90.0  # a running job silent this long lost its worker: run it again
 
     @property
     def cache_dir(self) -> Path:

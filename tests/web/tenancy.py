@@ -30,7 +30,7 @@ from reelforge.store.db import Database
 from tests.web.support import Account, Api
 
 Seeder = Callable[[Api, Account, Database], dict[str, str]]
-NAMESPACE_PARAMS = frozenset({"provider"})
+NAMESPACE_PARAMS = frozenset({"provider", "name"})  # "name": a file slot such as "mp4"
 VOLATILE_PATHS = frozenset({"/api/v1/usage"})  # counts the walk's own requests
 DENIED = frozenset({403, 404})
 
@@ -48,7 +48,27 @@ def seed_provider_key(api: Api, victim: Account, db: Database) -> dict[str, str]
     return {"provider": "openai"}
 
 
-SEEDERS: list[Seeder] = [seed_api_key, seed_provider_key]
+def seed_video(api: Api, victim: Account, db: Database) -> dict[str, str]:
+    """A video with a job and a stored MP4 (no render needed: the bytes stand in for it)."""
+    from reelforge.store.blobs import open_blob_store
+    from reelforge.store.tables import Video
+    from reelforge.studio.videos import file_key
+
+    answer = api.client.post(
+        "/api/v1/videos", json={"topic": "the victim's secret topic"}, headers=victim.headers
+    )
+    assert answer.status_code == 202, answer.text
+    video_id, job_id = answer.json()["video"]["id"], answer.json()["job"]["id"]
+    with db.session() as session:
+        video = session.get(Video, video_id)
+        assert video is not None
+        video.status = "ready"
+        key = file_key(video, "mp4")
+    open_blob_store(api.settings).put_bytes(key, b"victim's video")
+    return {"video_id": video_id, "job_id": job_id, "name": "mp4"}
+
+
+SEEDERS: list[Seeder] = [seed_api_key, seed_provider_key, seed_video]
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,21 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from reelforge.config import Settings
 from reelforge.errors import ConfigError
 
-QUEUE_NAME = "reelforge"
-
 
 @dataclass
 class JobQueue:
     huey: Huey
     task: Any  # the registered Huey task; called with a job id
+    recover_task: Any  # re-enqueues orphaned jobs; also runs every minute by itself
 
     def enqueue(self, job_id: str) -> None:
         self.task(job_id)
 
     def later(self, job_id: str, delay_s: float) -> None:
         self.task.schedule(args=(job_id,), delay=delay_s)
+
+    def recover_later(self, delay_s: float) -> None:
+        self.recover_task.schedule(delay=delay_s)
 
     def enqueue_many(self, job_ids: list[str]) -> None:
         for job_id in job_ids:
@@ -36,17 +38,17 @@ class JobQueue:
 
 def _backend(settings: Settings, *, immediate: bool) -> Huey:
     if immediate:
-        return MemoryHuey(QUEUE_NAME, immediate=True)
+        return MemoryHuey(settings.queue_name, immediate=True)
     if settings.redis_url:
         try:
-            return RedisHuey(QUEUE_NAME, url=settings.redis_url)
+            return RedisHuey(settings.queue_name, url=settings.redis_url)
         except ValueError as exc:
             raise ConfigError(
                 f"REELFORGE_REDIS_URL is not a Redis URL: {exc}. Use redis://host:6379/0.",
                 details={"setting": "REELFORGE_REDIS_URL"},
             ) from exc
     settings.home.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(settings.home / "queue.db"))
+    return SqliteHuey(settings.queue_name, filename=str(settings.home / "queue.db"))
 
 
 def build_queue(settings: Settings, *, immediate: bool = False) -> JobQueue:
@@ -62,6 +64,7 @@ def build_queue(settings: Settings, *, immediate: bool = False) -> JobQueue:
         runner.recover_orphans(settings, queue=queue)
 
     task = huey.task(name="run_job")(run_job)
+    recover_task = huey.task(name="recover_orphans_once")(recover_orphans)
     huey.periodic_task(crontab(minute="*"), name="recover_orphans")(recover_orphans)
-    queue = JobQueue(huey=huey, task=task)
+    queue = JobQueue(huey=huey, task=task, recover_task=recover_task)
     return queue

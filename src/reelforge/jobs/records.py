@@ -19,7 +19,7 @@ from reelforge.store.tables import Job, JobEvent, Video, utcnow
 
 ACTIVE = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled")
-STALE_AFTER = timedelta(seconds=90)  # a running job without a heartbeat this long is orphaned
+DEFAULT_STALE_AFTER = timedelta(seconds=90)  # running without a heartbeat this long = orphaned
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def create_job(
 def get_job(db: Session, *, owner_id: str, job_id: str) -> Job:
     job = db.scalar(select(Job).where(Job.id == job_id, Job.owner_id == owner_id))
     if job is None:
-        raise NotFound(f"No job {job_id}.")
+        raise NotFound("No such job (it may belong to another account, or was deleted).")
     return job
 
 
@@ -96,7 +96,13 @@ def events_after(db: Session, *, owner_id: str, job_id: str, after_id: int = 0) 
     )
 
 
-def claim(db: Session, *, job_id: str, now: datetime | None = None) -> Job | None:
+def claim(
+    db: Session,
+    *,
+    job_id: str,
+    now: datetime | None = None,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
+) -> Job | None:
     """Take a queued (or orphaned running) job for this worker; None if someone else has it."""
     now = now or utcnow()
     result = db.execute(
@@ -105,7 +111,7 @@ def claim(db: Session, *, job_id: str, now: datetime | None = None) -> Job | Non
             Job.id == job_id,
             or_(
                 Job.state == "queued",
-                (Job.state == "running") & (Job.heartbeat_at < now - STALE_AFTER),
+                (Job.state == "running") & (Job.heartbeat_at < now - stale_after),
             ),
             Job.cancel_requested.is_(False),
         )
@@ -135,24 +141,28 @@ def heartbeat(db: Session, *, job_id: str, stage: str, progress: float, message:
     return job.cancel_requested
 
 
-def finish(db: Session, *, job_id: str, state: str, error: str | None = None) -> None:
-    job = db.get(Job, job_id, populate_existing=True)
-    if job is None:
-        return
-    job.state, job.error, job.finished_at = state, error, utcnow()
+def _end(db: Session, job: Job, *, state: str, message: str) -> None:
+    job.state, job.finished_at = state, utcnow()
     if state == "succeeded":
         job.progress = 1.0
     elif job.video_id is not None and (video := db.get(Video, job.video_id)) is not None:
         video.status = state  # the video shows why it has no files
     db.add(
         JobEvent(
-            job_id=job_id,
+            job_id=job.id,
             owner_id=job.owner_id,
             stage=state,
             progress=job.progress,
-            message=error or state,
+            message=message[:500],
         )
     )
+
+
+def finish(db: Session, *, job_id: str, state: str, error: str | None = None) -> None:
+    job = db.get(Job, job_id, populate_existing=True)
+    if job is not None:
+        job.error = error
+        _end(db, job, state=state, message=error or state)
 
 
 def requeue(db: Session, *, job_id: str, error: str) -> None:
@@ -178,28 +188,21 @@ def request_cancel(db: Session, *, owner_id: str, job_id: str) -> Job:
         raise InputError(f"Job {job_id} already {job.state}; there is nothing to cancel.")
     job.cancel_requested = True
     if job.state == "queued":
-        job.state, job.finished_at = "cancelled", utcnow()
-        db.add(
-            JobEvent(
-                job_id=job.id,
-                owner_id=owner_id,
-                stage="cancelled",
-                progress=job.progress,
-                message="cancelled before it started",
-            )
-        )
+        _end(db, job, state="cancelled", message="cancelled before it started")
     return job
 
 
-def orphaned(db: Session, *, now: datetime | None = None) -> list[str]:
+def orphaned(
+    db: Session, *, now: datetime | None = None, stale_after: timedelta = DEFAULT_STALE_AFTER
+) -> list[str]:
     """Jobs to re-enqueue: running without a heartbeat, or queued long ago and never claimed."""
     now = now or utcnow()
     rows = db.scalars(
         select(Job.id).where(
             Job.cancel_requested.is_(False),
             or_(
-                (Job.state == "running") & (Job.heartbeat_at < now - STALE_AFTER),
-                (Job.state == "queued") & (Job.created_at < now - STALE_AFTER),
+                (Job.state == "running") & (Job.heartbeat_at < now - stale_after),
+                (Job.state == "queued") & (Job.created_at < now - stale_after),
             ),
         )
     )

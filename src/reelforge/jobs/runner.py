@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from reelforge.config import Settings
@@ -71,6 +72,10 @@ def _handlers() -> dict[str, Handler]:
     return {"video": render_video}
 
 
+def _stale_after(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.job_stale_after_s)
+
+
 def backoff_seconds(attempt: int, settings: Settings) -> float:
     return float(min(settings.job_retry_base_s * (2 ** max(0, attempt - 1)), 600))
 
@@ -79,7 +84,7 @@ def run_job(settings: Settings, *, job_id: str, queue: JobQueue | None = None) -
     """Run the job if it can be claimed; returns its state afterwards."""
     services = services_for(settings)
     with services.database.session() as db:
-        job = records.claim(db, job_id=job_id)
+        job = records.claim(db, job_id=job_id, stale_after=_stale_after(settings))
         if job is None:
             return "skipped"
         context = JobContext(
@@ -125,7 +130,7 @@ def recover_orphans(settings: Settings, *, queue: JobQueue) -> list[str]:
     """Re-enqueue jobs whose worker died (claim() makes a duplicate harmless)."""
     services = services_for(settings)
     with services.database.session() as db:
-        ids = records.orphaned(db)
+        ids = records.orphaned(db, stale_after=_stale_after(settings))
     queue.enqueue_many(ids)
     if ids:
         log.info("re-enqueued %d orphaned job(s)", len(ids))

@@ -28,6 +28,8 @@ class EmbeddedConsumer(Consumer):  # type: ignore[misc]
 def _consumer(settings: Settings, *, threads: int, embedded: bool) -> Consumer:
     services = services_for(settings)  # applies migrations before the first job
     runner.recover_orphans(settings, queue=services.queue)
+    # A job this worker's predecessor was running is not stale yet; look again once it is.
+    services.queue.recover_later(settings.job_stale_after_s + 1)
     cls = EmbeddedConsumer if embedded else Consumer
     return cls(
         services.queue.huey,

@@ -80,7 +80,7 @@ def create_video(
 def get_video(db: Session, *, owner_id: str, video_id: str) -> Video:
     video = db.scalar(select(Video).where(Video.id == video_id, Video.owner_id == owner_id))
     if video is None:
-        raise NotFound(f"No video {video_id}.")
+        raise NotFound("No such video (it may belong to another account, or was deleted).")
     return video
 
 
