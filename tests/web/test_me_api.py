@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from reelforge.store.blobs import open_blob_store, owner_prefix
 from reelforge.store.db import Database
-from reelforge.store.tables import OWNED_TABLES, OtpCode, User
+from reelforge.store.schema import owned_tables
+from reelforge.store.tables import OtpCode, User
 from tests.web.support import Api, assert_error, bearer
 
 
@@ -121,7 +122,7 @@ def test_deleting_the_account_removes_rows_files_and_ends_tokens_and_keys(
     assert blobs.list(owner_prefix(account.user_id)) == []
     with sqlite_database.session() as s:
         assert s.get(User, account.user_id) is None
-        for table in OWNED_TABLES:
+        for table in owned_tables():
             column = getattr(table, "owner_id", None) or table.user_id  # type: ignore[attr-defined]
             count = s.scalar(
                 select(func.count()).select_from(table).where(column == account.user_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
-from reelforge.store.tables import Base
+from reelforge.store.schema import metadata
 
 MIGRATION_LOCK_ID = 0x7265656C  # "reel": one migrator at a time on PostgreSQL
 
@@ -14,7 +14,7 @@ MIGRATION_LOCK_ID = 0x7265656C  # "reel": one migrator at a time on PostgreSQL
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTERs need batch mode
         compare_type=True,
     )

@@ -1,0 +1,29 @@
+"""The whole schema: every module that defines tables is imported here.
+
+Alembic (``migrations/env.py``) and the deletion tests read the metadata from
+this module, so a feature's tables (research, publishing, …) live beside the
+feature and are registered by adding one import line below.
+"""
+
+from __future__ import annotations
+
+from reelforge.store import tables
+from reelforge.store.tables import Base
+
+# Feature table modules (each defines classes on tables.Base):
+# (add `from reelforge.<feature> import tables as _<feature>_tables  # noqa: F401` here)
+
+metadata = Base.metadata
+
+
+def owned_tables() -> list[type[Base]]:
+    """Every mapped table whose rows belong to a user (an ``owner_id``/``user_id`` column)."""
+    found = []
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if cls is tables.User:
+            continue
+        columns = mapper.columns.keys()
+        if "owner_id" in columns or "user_id" in columns:
+            found.append(cls)
+    return sorted(found, key=lambda c: c.__tablename__)
