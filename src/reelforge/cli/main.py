@@ -27,6 +27,7 @@ for _module in (
     "reelforge.cli.vault",
     "reelforge.cli.serve",
     "reelforge.cli.worker",
+    "reelforge.cli.account",
 ):
     try:
         import_module(_module).register(app)

@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from reelforge.cli.output import console, progress_bar, warn
-from reelforge.config import load_settings
+from reelforge.config import Settings, load_settings
 from reelforge.errors import InputError
 from reelforge.studio.models import Script
 from reelforge.studio.options import MakeOptions, slugify
@@ -89,10 +89,18 @@ def make(
     music: Music = None,
     out: OutDir = None,
     no_captions: NoCaptions = False,
+    here: Annotated[
+        bool, typer.Option("--here", help="Render on this machine even when logged in to a server")
+    ] = False,
 ) -> None:
-    """Topic in, finished MP4 out (plus .srt and .ass captions)."""
+    """Topic in, finished MP4 out (plus .srt and .ass captions).
+
+    Rendered here, or — after `reelforge login --server …` — by that server's workers."""
     settings = load_settings()
     options = _options(writer, voice, media, preset, size, fps, crf, music, no_captions)
+    if not here and (server := remote_login(settings)) is not None:
+        make_remotely(settings, server, topic, options, out or settings.out_dir)
+        return
     pipeline_dir = project_dir_for(settings, topic)
     with progress_bar("making") as on_event:
         pipeline = Pipeline(
@@ -103,6 +111,41 @@ def make(
     result.warnings[:0] = written.warnings
     _report(result)
     console.print(f"  project:  {pipeline_dir} (edit script.json and `reelforge render` it)")
+
+
+def remote_login(settings: Settings) -> str | None:
+    """The server URL of a saved remote login, if any."""
+    from reelforge.cli.client import LOCAL, load_login, login_path
+
+    if not login_path(settings).exists():
+        return None
+    server = load_login(settings).server
+    return None if server == LOCAL else server
+
+
+def make_remotely(
+    settings: Settings, server: str, topic: str, options: MakeOptions, out_dir: Path
+) -> None:
+    from reelforge.cli.client import api_client
+
+    if options.music is not None:
+        raise InputError("--music is not sent to servers yet; use --here to render with music.")
+    client = api_client(settings)
+    try:
+        body = options.model_dump(mode="json", exclude_none=True, exclude={"music"})
+        made = client.post("/api/v1/videos", json={"topic": topic, "options": body})
+        console.print(f"video {made['video']['id']} queued on {server}")
+        job = client.follow_job(made["job"]["id"], "making")
+        if job["state"] != "succeeded":
+            raise InputError(f"The server could not make the video: {job.get('error')}")
+        video = client.get(f"/api/v1/videos/{made['video']['id']}")
+        stem = slugify(topic)
+        for name, path in video["files"].items():
+            suffix = {"mp4": ".mp4", "srt": ".srt", "ass": ".ass", "credits": ".credits.txt"}[name]
+            saved = client.download(path, out_dir / f"{stem}{suffix}")
+            console.print(f"[green]✓[/green] {saved}")
+    finally:
+        client.close()
 
 
 def script(
