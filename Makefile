@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TOPIC ?= why bread goes stale
 
-.PHONY: setup run test test-fast lint typecheck bench clean
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run video test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,8 +18,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The whole studio on embedded defaults: API + worker, SQLite, files and mail under .reelforge/.
 run: setup
-	$(BIN)/reelforge doctor
+	$(BIN)/reelforge serve --host $(HOST) --port $(PORT) --with-worker
+
+# One video, offline, no server: out/<topic>.mp4 (+ .srt, .ass).
+video: setup
 	$(BIN)/reelforge make "$(TOPIC)"
 
 test: setup

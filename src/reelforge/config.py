@@ -211,6 +211,35 @@ class Settings(BaseSettings):
     queue_name: str = "reelforge"  # separates several installations sharing one Redis
     job_stale_after_s: float = 90.0  # a running job silent this long lost its worker: run it again
 
+    # --- Publishing service: connections, posts, schedule, uploads, retention ---
+    # (added by the publishing-service helper; the platform settings are in the block above)
+    # Public prefix TikTok pulls carousel images from (PULL_FROM_URL). Must be https and
+    # verified for the TikTok app (URL prefix or domain). Default {public_url}/api/v1/media/;
+    # point it at a CDN/proxy that forwards to /api/v1/media/ to use another domain.
+    publish_media_url: str | None = None
+    publish_media_serve_hours: float = Field(default=24.0, ge=0)  # after a post finishes
+    tiktok_poll_interval_s: float = Field(default=2.0, gt=0)  # first status poll; then x1.5
+    publish_status_checks_max: int = Field(default=48, ge=1)  # re-checks of a processing post
+    publish_token_refresh_margin_s: float = Field(default=300.0, ge=0)  # refresh ahead of expiry
+    oauth_state_ttl_s: int = Field(default=600, ge=60)  # an authorize link is good this long
+    upload_max_video_mb: float = Field(default=500.0, gt=0)  # MP4 uploads (POST /uploads/videos)
+    upload_max_images: int = Field(default=35, ge=1, le=35)  # images per request / per carousel
+    # Retention (promise P17): posted images go 7 days after posting at the latest (an operator
+    # may shorten it, not extend it); images never posted go after this many days.
+    upload_retention_posted_days: float = Field(default=7.0, gt=0, le=7.0)
+    upload_retention_unposted_days: float = Field(default=30.0, gt=0)
+
+    # --- Research service: creators, refresh, imports, analytics, Content DNA ---
+    # (added by the research-service helper; sources and analytics defaults are above)
+    research_time_zone: str = "UTC"  # IANA zone for weekday x hour when a request names none
+    research_dna_versions_kept: int = Field(default=20, ge=1)  # older DNA versions are dropped
+    research_import_max_mb: float = Field(default=50.0, gt=0)  # largest import file accepted
+    research_growth_days: int = Field(default=90, ge=1)  # snapshots read for growth charts
+    # The operator's TikTok Research credentials in one value, "CLIENT_KEY:CLIENT_SECRET" (an
+    # alternative to the two settings above). Its name also lets a user store their own with
+    # PUT /api/v1/provider-keys/tiktok_research {"key": "KEY:SECRET"} (the vault entry wins).
+    tiktok_research_api_key: SecretStr | None = None
+
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"

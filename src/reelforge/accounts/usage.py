@@ -20,7 +20,7 @@ from reelforge.config import Settings
 from reelforge.errors import ConfigError, QuotaExceeded
 from reelforge.store.tables import UsageCounter, User, utcnow
 
-METRICS = ("api_requests", "jobs", "renders", "render_seconds")
+METRICS = ("api_requests", "jobs", "renders", "render_seconds", "posts")
 PERIODS = ("month", "day")
 
 

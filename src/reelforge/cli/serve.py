@@ -35,10 +35,16 @@ def serve(
     from reelforge.web.app import create_app
 
     settings = load_settings()
-    typer.echo(f"reelforge on http://{host}:{port} (API docs: http://{host}:{port}/docs)", err=True)
+    url = f"http://{host}:{port}"
     typer.echo(
-        "Sign in: POST /api/v1/auth/code with your email; with the default mailer the code is "
-        f"in the newest file of {settings.home / 'mail'}.",
+        f"""reelforge studio on {url}   (API docs: {url}/docs, home: {settings.home.resolve()})
+Sign in with an email code:
+  curl -X POST {url}/api/v1/auth/code -H 'Content-Type: application/json' -d '{{"email": "you@example.com"}}'
+  # the 6-digit code is in the newest .eml file of {(settings.home / "mail").resolve()}
+  curl -X POST {url}/api/v1/auth/verify -H 'Content-Type: application/json' \\
+       -d '{{"email": "you@example.com", "code": "123456", "age_confirmed": true}}'
+Or from a terminal on this machine:  reelforge login --local && reelforge make "why bread goes stale"
+""",
         err=True,
     )
     consumer = None

@@ -66,5 +66,8 @@ def build_queue(settings: Settings, *, immediate: bool = False) -> JobQueue:
     task = huey.task(name="run_job")(run_job)
     recover_task = huey.task(name="recover_orphans_once")(recover_orphans)
     huey.periodic_task(crontab(minute="*"), name="recover_orphans")(recover_orphans)
+    from reelforge.publish.scheduler import register_tasks  # due posts, upload retention
+
+    register_tasks(huey, settings, lambda: queue)
     queue = JobQueue(huey=huey, task=task, recover_task=recover_task)
     return queue

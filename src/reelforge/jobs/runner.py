@@ -67,9 +67,11 @@ Handler = Callable[[JobContext], None]
 
 
 def _handlers() -> dict[str, Handler]:
+    from reelforge.jobs.publish_job import publish_post
     from reelforge.jobs.video_job import render_video
+    from reelforge.research.refresh import refresh_creator
 
-    return {"video": render_video}
+    return {"video": render_video, "creator_refresh": refresh_creator, "publish": publish_post}
 
 
 def _stale_after(settings: Settings) -> timedelta:

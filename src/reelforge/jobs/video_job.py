@@ -6,6 +6,7 @@ from reelforge.accounts import usage
 from reelforge.accounts.provider_keys import credential_for
 from reelforge.jobs.runner import JobContext
 from reelforge.providers.registry import provider_class
+from reelforge.research import dna_store
 from reelforge.store.tables import Video
 from reelforge.studio import videos
 from reelforge.studio.models import Script
@@ -28,6 +29,7 @@ def render_video(ctx: JobContext) -> None:
         options = MakeOptions.model_validate(video.options)
         topic, stored_script = video.topic, video.script
         video.status = "rendering"
+        dna = dna_store.writer_dna(db, owner_id=ctx.owner_id)  # the owner's own Content DNA
         # Keys of *this* job's owner only (promise P09); keyless providers need none.
         credentials: dict[str, str] = {}
         for kind, name in _providers_used(options, writes=stored_script is None):
@@ -50,7 +52,7 @@ def render_video(ctx: JobContext) -> None:
     )
     ctx.progress("write", 0.0, "writing the script", force=True)
     if stored_script is None:
-        script = pipeline.write(topic).script
+        script = pipeline.write(topic, dna=dna).script
         with services.database.session() as db:
             row = videos.get_video(db, owner_id=ctx.owner_id, video_id=video_id)
             row.script, row.title = script.model_dump(mode="json"), script.title

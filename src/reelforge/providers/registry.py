@@ -39,6 +39,11 @@ BUILTINS: dict[str, dict[str, str]] = {
     "imagegen": {
         "openai": "reelforge.providers.imagegen.openai_images:OpenAIImageGen",
     },
+    "research": {
+        "youtube": "reelforge.providers.research.youtube:YouTubeResearch",
+        "tiktok_research": "reelforge.providers.research.tiktok_research:TikTokResearch",
+        "tiktok_display": "reelforge.providers.research.tiktok_display:TikTokDisplay",
+    },
 }
 
 

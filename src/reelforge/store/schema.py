@@ -7,11 +7,12 @@ feature and are registered by adding one import line below.
 
 from __future__ import annotations
 
+# Feature table modules (each defines classes on tables.Base), one import line each:
+# from reelforge.<feature> import tables as _<feature>_tables, with a no-qa for F401.
+from reelforge.publish import tables as _publish_tables  # noqa: F401
+from reelforge.research import tables as _research_tables  # noqa: F401
 from reelforge.store import tables
 from reelforge.store.tables import Base
-
-# Feature table modules (each defines classes on tables.Base):
-# (add `from reelforge.<feature> import tables as _<feature>_tables  # noqa: F401` here)
 
 metadata = Base.metadata
 

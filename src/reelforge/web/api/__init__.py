@@ -13,7 +13,25 @@ from fastapi import APIRouter
 
 from reelforge.web.errors import ERROR_RESPONSES
 
-RESOURCES = ("health", "auth", "me", "api_keys", "provider_keys", "usage", "videos", "jobs")
+RESOURCES = (
+    "health",
+    "auth",
+    "me",
+    "api_keys",
+    "provider_keys",
+    "usage",
+    "videos",
+    "jobs",
+    "creators",
+    "analytics",
+    "dna",
+    "ideas",
+    "connections",
+    "uploads",
+    "posts",
+    "schedule",
+    "media",
+)
 
 
 def api_router() -> APIRouter:

@@ -1,0 +1,130 @@
+"""Connected platforms: list, connect (OAuth authorize + callback, or the outbox), disconnect."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi.responses import HTMLResponse
+
+from reelforge.accounts import sessions
+from reelforge.errors import ReelforgeError
+from reelforge.publish import connections
+from reelforge.web.api.publish_models import AuthorizeOut, ConnectionOut, DisconnectOut
+from reelforge.web.deps import (
+    DbDep,
+    PrincipalDep,
+    ServicesDep,
+    SettingsDep,
+    client_ip,
+    cookie_scheme,
+)
+
+router = APIRouter(prefix="/connections", tags=["connections"])
+PlatformPath = Path(max_length=16, description="tiktok or youtube (the outbox needs no sign-in)")
+ConnectionId = Path(max_length=64)
+
+CONNECTED_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Connected</title></head>
+<body style="font-family:system-ui;max-width:32rem;margin:4rem auto">
+<h1>{platform} is connected</h1>
+<p>reelforge can now post to <strong>{name}</strong> when you ask it to.
+You can close this tab.</p></body></html>
+"""
+
+
+@router.get("", response_model=list[ConnectionOut], summary="Your connected accounts")
+def list_connections(principal: PrincipalDep, db: DbDep) -> list[ConnectionOut]:
+    rows = connections.list_connections(db, owner_id=principal.user_id)
+    return [ConnectionOut.of(r) for r in rows]
+
+
+@router.post(
+    "/outbox",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConnectionOut,
+    summary="Add the outbox target (posts become folders on the server; no account needed)",
+)
+def connect_outbox(principal: PrincipalDep, db: DbDep) -> ConnectionOut:
+    return ConnectionOut.of(connections.connect_outbox(db, owner_id=principal.user_id))
+
+
+@router.get(
+    "/{platform}/authorize",
+    response_model=AuthorizeOut,
+    summary="Start connecting TikTok or YouTube: open the returned URL in a browser",
+)
+def authorize(
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+    platform: str = PlatformPath,
+) -> AuthorizeOut:
+    session_id = principal.session_id if principal.via == "cookie" else None
+    url = connections.start_authorize(
+        db, services, owner_id=principal.user_id, platform=platform, session_id=session_id
+    )
+    return AuthorizeOut(url=url, platform=platform, expires_in_s=settings.oauth_state_ttl_s)
+
+
+@router.get(
+    "/{platform}/callback",
+    response_class=HTMLResponse,
+    summary="Where TikTok/Google send the browser back (register this URL with the platform)",
+    responses={200: {"content": {"text/html": {}}}},
+)
+def callback(
+    request: Request,
+    db: DbDep,
+    services: ServicesDep,
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+    platform: str = PlatformPath,
+    state: str = Query(min_length=1, max_length=200),
+    code: str | None = Query(None, max_length=2000),
+    error: str | None = Query(None, max_length=200),
+    error_description: str | None = Query(None, max_length=1000),
+) -> HTMLResponse:
+    """No API key here: the platform redirects the user's browser. The single-use ``state``
+    (and the browser's reelforge session, when the link was asked for from one) says whose
+    connection this is."""
+    services.limiter.check("api_per_ip", client_ip(request))
+    browser: tuple[str, str] | None = None
+    if cookie:
+        try:
+            user, row = sessions.authenticate_token(db, settings=services.settings, token=cookie)
+            browser = (user.id, row.id)
+        except ReelforgeError:
+            browser = None  # an old cookie: treated as no session
+    taken = connections.take_state(
+        db, services, platform=platform, state=state, browser_session=browser
+    )
+    db.commit()  # the state is used up, whatever happens next
+    connection = connections.complete_authorize(
+        db,
+        services,
+        taken=taken,
+        code=code,
+        error=error,
+        error_description=error_description or "",
+    )
+    page = CONNECTED_PAGE.format(
+        platform=escape(platform.capitalize() if platform != "tiktok" else "TikTok"),
+        name=escape(connection.display_name or platform),
+    )
+    return HTMLResponse(page)
+
+
+@router.delete(
+    "/{connection_id}",
+    response_model=DisconnectOut,
+    summary="Disconnect: revoke at the platform and delete the tokens at once",
+)
+def disconnect(
+    principal: PrincipalDep, db: DbDep, services: ServicesDep, connection_id: str = ConnectionId
+) -> DisconnectOut:
+    done = connections.disconnect(
+        db, services, owner_id=principal.user_id, connection_id=connection_id
+    )
+    return DisconnectOut(id=connection_id, revoked=done.revoked, message=done.message)

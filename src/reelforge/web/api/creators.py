@@ -1,0 +1,164 @@
+"""Creators: add, list, show, remove (with all their videos, P15), refresh, import, analytics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Query, Response, UploadFile, status
+
+from reelforge.errors import InputError
+from reelforge.research import creators, file_import, insights, refresh, workspace
+from reelforge.research.file_import import ImportOutcome
+from reelforge.research.insights import Analytics
+from reelforge.web.api.research_models import (
+    SVG_RESPONSE,
+    TZ_HELP,
+    CreatorAndJob,
+    CreatorCreate,
+    CreatorOut,
+)
+from reelforge.web.api.video_models import JobOut
+from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
+
+router = APIRouter(prefix="/creators", tags=["research"])
+CreatorId = Path(max_length=64)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CreatorOut,
+    summary="Add a creator to your workspace (200 and the existing one if already there)",
+)
+def add_creator(
+    body: CreatorCreate, response: Response, principal: PrincipalDep, db: DbDep
+) -> CreatorOut:
+    creator, created = creators.add_creator(
+        db,
+        owner_id=principal.user_id,
+        platform=body.platform,
+        handle=body.handle,
+        source=body.source,
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    counts = creators.video_counts(db, owner_id=principal.user_id)
+    return CreatorOut.of(creator, counts.get(creator.id))
+
+
+@router.get("", response_model=list[CreatorOut], summary="The creators in your workspace")
+def list_creators(principal: PrincipalDep, db: DbDep) -> list[CreatorOut]:
+    counts = creators.video_counts(db, owner_id=principal.user_id)
+    rows = creators.list_creators(db, owner_id=principal.user_id)
+    return [CreatorOut.of(c, counts.get(c.id)) for c in rows]
+
+
+@router.post(
+    "/import",
+    response_model=ImportOutcome,
+    summary="Import videos from yt-dlp --dump-json lines or a CSV (bad rows reported by line)",
+)
+def import_file(
+    file: UploadFile,
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+    creator_id: str | None = Query(None, max_length=64, description="Put every video here"),
+    platform: str | None = Query(None, max_length=16, description="youtube or tiktok"),
+) -> ImportOutcome:
+    limit = int(settings.research_import_max_mb * 1024 * 1024)
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            f"The file is larger than {settings.research_import_max_mb:g} MB "
+            "(REELFORGE_RESEARCH_IMPORT_MAX_MB); split it and import the parts."
+        )
+    text = file_import.decode(data)
+    outcome = file_import.import_text(
+        db,
+        owner_id=principal.user_id,
+        text=text,
+        filename=file.filename or "",
+        platform=platform,
+        creator_id=creator_id,
+    )
+    db.commit()
+    if outcome.imported:
+        workspace.refresh_snapshot(services, owner_id=principal.user_id)
+    return outcome
+
+
+@router.get("/{creator_id}", response_model=CreatorOut, summary="One creator")
+def get_creator(principal: PrincipalDep, db: DbDep, creator_id: str = CreatorId) -> CreatorOut:
+    creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=creator_id)
+    counts = creators.video_counts(db, owner_id=principal.user_id)
+    return CreatorOut.of(creator, counts.get(creator.id))
+
+
+@router.delete(
+    "/{creator_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a creator with all its videos, snapshots and derived stats",
+)
+def delete_creator(
+    principal: PrincipalDep, db: DbDep, services: ServicesDep, creator_id: str = CreatorId
+) -> Response:
+    creators.delete_creator(db, owner_id=principal.user_id, creator_id=creator_id)
+    db.commit()
+    workspace.drop_snapshots(services, owner_id=principal.user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{creator_id}/refresh",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CreatorAndJob,
+    summary="Read the creator's public videos from its API (a background job)",
+)
+def refresh_creator(
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    settings: SettingsDep,
+    creator_id: str = CreatorId,
+) -> CreatorAndJob:
+    job = refresh.start_refresh(db, settings, owner_id=principal.user_id, creator_id=creator_id)
+    creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=creator_id)
+    db.commit()  # the worker must see the rows before it hears of the job
+    services.queue.enqueue(job.id)
+    counts = creators.video_counts(db, owner_id=principal.user_id)
+    return CreatorAndJob(creator=CreatorOut.of(creator, counts.get(creator_id)), job=JobOut.of(job))
+
+
+@router.get(
+    "/{creator_id}/analytics", response_model=Analytics, summary="What works for this creator"
+)
+def creator_analytics(
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    creator_id: str = CreatorId,
+    tz: str | None = Query(None, max_length=64, description=TZ_HELP),
+) -> Analytics:
+    return insights.analytics(
+        db, services, owner_id=principal.user_id, creator_id=creator_id, tz=tz
+    )
+
+
+@router.get(
+    "/{creator_id}/charts/{name}.svg",
+    response_class=Response,
+    responses=SVG_RESPONSE,
+    summary="A chart of this creator: views-over-time, weekday-hour or durations",
+)
+def creator_chart(
+    principal: PrincipalDep,
+    db: DbDep,
+    services: ServicesDep,
+    creator_id: str = CreatorId,
+    name: str = Path(max_length=40),
+    tz: str | None = Query(None, max_length=64, description=TZ_HELP),
+) -> Response:
+    svg = insights.chart(
+        db, services, owner_id=principal.user_id, name=name, creator_id=creator_id, tz=tz
+    )
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private"})
