@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
 
 @dataclass
 class FakeRequest:
@@ -128,3 +130,22 @@ def serve(handler: Handler) -> Iterator[FakeServer]:
         yield server
     finally:
         server.stop()
+
+
+def mock_transport(handler: Handler) -> httpx.MockTransport:
+    """The same fake, answering in-process for a client that must keep a real host name
+    (e.g. behaviour that depends on talking to api.openai.com itself)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        fake_request = FakeRequest(
+            method=request.method,
+            path=request.url.path,
+            query=parse_qs(request.url.query.decode()),
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=request.read(),
+        )
+        response = handler(fake_request)
+        payload, headers = response.encoded()
+        return httpx.Response(response.status, content=payload, headers=headers)
+
+    return httpx.MockTransport(handle)

@@ -49,7 +49,8 @@ class OpenAICompatLLM(LLM):
         self.model = settings.openai_model
         self.byok = bool(credential)
         base = settings.openai_base_url.rstrip("/")
-        if urlsplit(base).hostname == OPENAI_HOST:
+        self.is_openai = urlsplit(base).hostname == OPENAI_HOST
+        if self.is_openai:
             key: str | None = require_key(
                 settings, setting=self.key_setting, credential=credential, provider=self.name
             )
@@ -73,6 +74,10 @@ class OpenAICompatLLM(LLM):
             body["response_format"] = {"type": "json_object"}
         if self.settings.openai_max_tokens:
             body["max_tokens"] = self.settings.openai_max_tokens
+        if self.is_openai:
+            # Promise P21: ask OpenAI not to keep the exchange (it would otherwise be
+            # eligible for its evals/distillation features). Other servers may not know it.
+            body["store"] = False
         return body
 
     def complete(self, request: CompletionRequest) -> Completion:
