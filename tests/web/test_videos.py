@@ -141,3 +141,16 @@ def test_deleting_a_video_removes_its_rows_and_files(api: Api, settings: Setting
     assert api.client.get(f"/api/v1/jobs/{job_id}", headers=account.headers).status_code == 404
     assert not any((settings.home / "files").rglob("video.mp4"))
     assert not any((settings.home / "work").rglob(video_id))
+
+
+def test_P19_creations_are_kept_visible_only_to_their_owner_until_deleted(api: Api) -> None:
+    owner, other = api.sign_up("creator@example.com"), api.sign_up("someone@example.com")
+    video_id, _ = _make(api, owner.headers, topic="my private idea")
+    mine = api.client.get("/api/v1/videos", headers=owner.headers).json()
+    assert [v["id"] for v in mine] == [video_id] and mine[0]["topic"] == "my private idea"
+    assert api.client.get("/api/v1/videos", headers=other.headers).json() == []
+    assert api.client.get(f"/api/v1/videos/{video_id}", headers=other.headers).status_code == 404
+    assert api.client.delete(f"/api/v1/videos/{video_id}", headers=other.headers).status_code == 404
+    assert api.client.get(f"/api/v1/videos/{video_id}", headers=owner.headers).status_code == 200
+    assert api.client.delete(f"/api/v1/videos/{video_id}", headers=owner.headers).status_code == 204
+    assert api.client.get("/api/v1/videos", headers=owner.headers).json() == []
