@@ -5,6 +5,7 @@ correction (P23), and deletion of every row and file a user owns (P24's basis).
 from __future__ import annotations
 
 import re
+import shutil
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -97,6 +98,8 @@ def delete_user(db: Session, *, settings: Settings, user_id: str, blobs: BlobSto
     prefix. Their sessions and API keys are rows, so they stop working at once."""
     user = get_user(db, user_id=user_id)
     blobs.delete_prefix(owner_prefix(user.id))
+    # Render caches (voice clips, scripts, frames) live outside the blob store.
+    shutil.rmtree(settings.home / "work" / user.id, ignore_errors=True)
     db.execute(delete(OtpCode).where(OtpCode.email == user.email))
     ratelimit.forget(db, settings=settings, subjects=[user.email, user.id])
     db.execute(delete(User).where(User.id == user.id))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 from reelforge.accounts import usage
 from reelforge.accounts.provider_keys import credential_for
-from reelforge.jobs.runner import JobContext
+from reelforge.jobs.runner import JobCancelled, JobContext
 from reelforge.providers.registry import provider_class
 from reelforge.research import dna_store
 from reelforge.store.tables import Video
@@ -19,6 +21,14 @@ def _providers_used(options: MakeOptions, *, writes: bool) -> list[tuple[str, st
     if writes:
         used.append(("llm", options.writer))
     return used
+
+
+def _forget_if_deleted(ctx: JobContext, video_id: str) -> None:
+    """The video (or its owner) was deleted while rendering: leave no files behind."""
+    with ctx.services.database.session() as db:
+        gone = db.get(Video, video_id) is None
+    if gone:
+        shutil.rmtree(videos.work_dir(ctx.settings, ctx.owner_id, video_id), ignore_errors=True)
 
 
 def render_video(ctx: JobContext) -> None:
@@ -59,7 +69,11 @@ def render_video(ctx: JobContext) -> None:
     else:
         script = Script.model_validate(stored_script)
     out_dir = videos.work_dir(settings, ctx.owner_id, video_id) / "out"
-    result = pipeline.render(script, out_dir=out_dir, name="video")
+    try:
+        result = pipeline.render(script, out_dir=out_dir, name="video")
+    except JobCancelled:
+        _forget_if_deleted(ctx, video_id)
+        raise
 
     prefix = videos.blob_prefix(ctx.owner_id, video_id)
     outputs = {"mp4": result.video, "srt": result.srt, "ass": result.ass, "credits": result.credits}

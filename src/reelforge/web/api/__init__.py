@@ -17,6 +17,7 @@ RESOURCES = (
     "health",
     "auth",
     "me",
+    "privacy",
     "api_keys",
     "provider_keys",
     "usage",

@@ -1,0 +1,1 @@
+"""The user's rights: export of everything they have (P22), deletion (P24), retention."""

@@ -1,0 +1,44 @@
+"""The user's data rights: download everything (P22). Deletion is DELETE /me (P24)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from reelforge.privacy.export import write_export
+from reelforge.store.tables import utcnow
+from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+
+router = APIRouter(prefix="/me", tags=["me"])
+CHUNK = 1024 * 1024
+
+
+@router.get(
+    "/export",
+    summary="Download one ZIP with all your data (account, rows as JSON, every stored file)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export(principal: PrincipalDep, db: DbDep, services: ServicesDep) -> StreamingResponse:
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the stream when sent
+    write_export(db, services.blobs, user_id=principal.user_id, out=spool)
+    size = spool.tell()
+    spool.seek(0)
+
+    def stream() -> Iterator[bytes]:
+        with spool:
+            while chunk := spool.read(CHUNK):
+                yield chunk
+
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    return StreamingResponse(
+        stream(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="reelforge-export-{stamp}.zip"',
+            "Content-Length": str(size),
+        },
+    )
