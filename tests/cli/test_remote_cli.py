@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,6 +132,9 @@ def test_local_login_works_without_a_server(tmp_path: Path) -> None:
     who = reelforge(tmp_path, home, "whoami")
     assert who.returncode == 0, who.stderr
     assert "you@reelforge.local" in who.stderr
+    exported = reelforge(tmp_path, home, "export", "-o", "mine.zip")
+    assert exported.returncode == 0, exported.stderr
+    assert zipfile.ZipFile(tmp_path / "mine.zip").read("account.json")
 
 
 def test_commands_that_need_the_service_say_how_to_log_in(tmp_path: Path) -> None:

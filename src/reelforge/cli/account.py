@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -80,7 +81,22 @@ def whoami() -> None:
     console.print(f"{me['email']} ({me.get('name') or 'no name'}), plan {me['plan']}")
 
 
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the ZIP")] = Path(
+        "reelforge-export.zip"
+    ),
+) -> None:
+    """Download one ZIP with all your data (account, every row as JSON, every stored file)."""
+    client = api_client()
+    try:
+        saved = client.download("/api/v1/me/export", output)
+    finally:
+        client.close()
+    console.print(f"[green]✓[/green] {saved} ({saved.stat().st_size / 1e6:.1f} MB)")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(login)
     app.command()(logout)
     app.command()(whoami)
+    app.command()(export)
