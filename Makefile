@@ -27,8 +27,8 @@ video: setup
 	$(BIN)/reelforge make "$(TOPIC)"
 
 test: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup
 
@@ -36,14 +36,15 @@ test-fast: setup
 	$(BIN)/pytest -n 2 -m "not slow and not postgres and not redis and not browser"
 
 lint: setup
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench tools
+	$(BIN)/ruff format src tests bench tools
 
 typecheck: setup
 	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/analytics.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

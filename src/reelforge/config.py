@@ -24,52 +24,56 @@ class Settings(BaseSettings):
         env_prefix="REELFORGE_", env_file=".env", extra="ignore", env_nested_delimiter="__"
     )
 
-    home: Path = Field(default_factory=default_home)
+    home: Path = Field(default_factory=default_home)  # ./.reelforge: database, files, caches, keys
 
     # --- studio defaults (each overridable per command) ---
-    writer: str = "offline"
-    voice: str = "piper"
-    media: str = "procedural"
-    preset: str = "vertical"
-    fps: int = 30
-    crf: int = 23
-    x264_preset: str = "veryfast"
-    music: Path | None = None
-    library_dir: Path | None = None
-    out_dir: Path = Path("out")
+    writer: str = "offline"  # offline | openai | anthropic | gemini
+    voice: str = "piper"  # piper | espeak | elevenlabs | openai | none
+    media: str = "procedural"  # comma list: procedural, library, pexels, pixabay
+    preset: str = "vertical"  # vertical | vertical-fast | square | horizontal
+    fps: int = 30  # 23-60
+    crf: int = 23  # x264 quality; lower is better and bigger
+    x264_preset: str = "veryfast"  # ultrafast ... slow: speed against size
+    music: Path | None = None  # default music file, ducked under the voice
+    library_dir: Path | None = None  # your folder of images/videos for the library media provider
+    out_dir: Path = Path("out")  # where `reelforge make/render` write videos
     ffmpeg: str | None = None  # path to an ffmpeg binary; default: the imageio-ffmpeg build
 
     # --- HTTP behaviour shared by every provider client ---
-    http_timeout_s: float = 60.0
-    http_max_retries: int = 3
-    http_backoff_s: float = 1.0
+    http_timeout_s: float = 60.0  # per provider request
+    http_max_retries: int = 3  # 429/5xx/timeouts retried this often, honouring Retry-After
+    http_backoff_s: float = 1.0  # first retry delay; doubles each time
 
     # --- LLMs ---
-    openai_base_url: str = "https://api.openai.com"
-    openai_api_key: SecretStr | None = None
-    openai_model: str = "gpt-4o-mini"
-    openai_tts_model: str = "gpt-4o-mini-tts"
-    openai_tts_voice: str = "alloy"
-    anthropic_base_url: str = "https://api.anthropic.com"
-    anthropic_api_key: SecretStr | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
-    gemini_base_url: str = "https://generativelanguage.googleapis.com"
-    gemini_api_key: SecretStr | None = None
-    gemini_model: str = "gemini-2.5-flash"
+    openai_base_url: str = (
+        "https://api.openai.com"  # any OpenAI-compatible server (Ollama: http://localhost:11434)
+    )
+    openai_api_key: SecretStr | None = None  # not needed for self-hosted servers
+    openai_model: str = "gpt-4o-mini"  # chat model for scripts
+    openai_tts_model: str = "gpt-4o-mini-tts"  # /v1/audio/speech model
+    openai_tts_voice: str = "alloy"  # /v1/audio/speech voice
+    anthropic_base_url: str = "https://api.anthropic.com"  # /v1/messages
+    anthropic_api_key: SecretStr | None = None  # for --writer anthropic
+    anthropic_model: str = "claude-sonnet-4-5"  # model for scripts
+    gemini_base_url: str = "https://generativelanguage.googleapis.com"  # generateContent
+    gemini_api_key: SecretStr | None = None  # for --writer gemini
+    gemini_model: str = "gemini-2.5-flash"  # model for scripts
 
     # --- voices ---
-    elevenlabs_base_url: str = "https://api.elevenlabs.io"
-    elevenlabs_api_key: SecretStr | None = None
-    elevenlabs_voice_id: str = "21m00Tcm4TlvDq8Ikachm"
-    elevenlabs_model: str = "eleven_multilingual_v2"
+    elevenlabs_base_url: str = (
+        "https://api.elevenlabs.io"  # /v1/text-to-speech/{voice}/with-timestamps
+    )
+    elevenlabs_api_key: SecretStr | None = None  # for --voice elevenlabs
+    elevenlabs_voice_id: str = "21m00Tcm4TlvDq8Ikachm"  # which ElevenLabs voice
+    elevenlabs_model: str = "eleven_multilingual_v2"  # ElevenLabs model_id
     piper_model: Path | None = None  # a .onnx voice; default: the bundled en_US joe voice
-    espeak_voice: str = "en-us"
+    espeak_voice: str = "en-us"  # espeak-ng -v
 
     # --- stock media ---
-    pexels_base_url: str = "https://api.pexels.com"
-    pexels_api_key: SecretStr | None = None
-    pixabay_base_url: str = "https://pixabay.com"
-    pixabay_api_key: SecretStr | None = None
+    pexels_base_url: str = "https://api.pexels.com"  # /v1/search, /videos/search
+    pexels_api_key: SecretStr | None = None  # for --media pexels
+    pixabay_base_url: str = "https://pixabay.com"  # /api/, /api/videos/
+    pixabay_api_key: SecretStr | None = None  # for --media pixabay
 
     # --- Write stage: LLM request details (added by the write/storyboard helper) ---
     # Some OpenAI-compatible servers reject response_format; turn JSON mode off for them.

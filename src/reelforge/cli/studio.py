@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from reelforge.cli.output import console, progress_bar, warn
 from reelforge.config import Settings, load_settings
 from reelforge.errors import InputError
-from reelforge.studio.models import Script
+from reelforge.studio.models import Script, parse_script
 from reelforge.studio.options import MakeOptions, slugify
 from reelforge.studio.pipeline import Pipeline, RenderResult, project_dir_for
 from reelforge.studio.review import review_script
@@ -182,14 +181,7 @@ def load_script(path: Path) -> Script:
         raise InputError(
             f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}."
         ) from None
-    try:
-        return Script.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise InputError(f"{path} is not a valid script — {problems}.") from None
+    return parse_script(raw, source=str(path))
 
 
 def render(

@@ -7,7 +7,6 @@ change, so a job enqueued twice (or re-enqueued after a worker died) runs once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,37 +19,6 @@ from reelforge.store.tables import Job, JobEvent, Video, utcnow
 ACTIVE = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled")
 DEFAULT_STALE_AFTER = timedelta(seconds=90)  # running without a heartbeat this long = orphaned
-
-
-@dataclass(frozen=True)
-class JobView:
-    id: str
-    kind: str
-    state: str
-    stage: str | None
-    progress: float
-    error: str | None
-    attempts: int
-    video_id: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @classmethod
-    def of(cls, job: Job) -> JobView:
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            state=job.state,
-            stage=job.stage,
-            progress=job.progress,
-            error=job.error,
-            attempts=job.attempts,
-            video_id=job.video_id,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-        )
 
 
 def create_job(

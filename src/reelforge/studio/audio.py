@@ -10,15 +10,13 @@ by a few LU on short clips.
 
 from __future__ import annotations
 
-import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelforge.errors import RenderError
-from reelforge.studio.ffmpeg import ffmpeg_exe, run_ffmpeg
+from reelforge.studio.ffmpeg import measure_loudness, run_ffmpeg
 
 SAMPLE_RATE = 48_000
+SILENCE_LUFS = -70.0  # EBU R128's absolute gate: quieter than this is silence
 
 
 @dataclass(frozen=True)
@@ -85,32 +83,6 @@ def _inputs(plan: AudioPlan) -> tuple[list[str], list[int], int | None]:
     return args, voice_inputs, music_input
 
 
-def _integrated_loudness(mix_wav: Path, exe: str | None) -> float | None:
-    """EBU R128 integrated loudness of the mix; None for silence."""
-    proc = subprocess.run(
-        [
-            ffmpeg_exe(exe),
-            "-hide_banner",
-            "-nostdin",
-            "-i",
-            str(mix_wav),
-            "-af",
-            "ebur128=framelog=quiet",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        errors="replace",
-    )
-    found = re.findall(r"I:\s+(-?\d+(?:\.\d+)?|-inf) LUFS", proc.stderr)
-    if proc.returncode != 0 or not found:
-        raise RenderError("Measuring loudness failed", stderr_tail=proc.stderr[-2000:])
-    value = found[-1]
-    return None if value == "-inf" or float(value) < -70 else float(value)
-
-
 def build_soundtrack(
     plan: AudioPlan, *, out_path: Path, work_dir: Path, exe: str | None = None
 ) -> None:
@@ -135,8 +107,8 @@ def build_soundtrack(
             exe=exe,
             what="mixing the soundtrack",
         )
-        loudness = _integrated_loudness(mix_wav, exe)
-        if loudness is None:
+        loudness = measure_loudness(mix_wav, exe=exe)
+        if loudness < SILENCE_LUFS:
             norm = "anull"  # silence: nothing to normalise
         else:
             # A linear gain keeps the mix's dynamics; the limiter catches the peaks the

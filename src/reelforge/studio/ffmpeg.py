@@ -193,7 +193,8 @@ def probe(path: Path, *, exe: str | None = None) -> MediaInfo:
 
 
 def measure_loudness(path: Path, *, exe: str | None = None) -> float:
-    """Integrated loudness (LUFS) of a file's audio, measured by ffmpeg's ebur128."""
+    """Integrated loudness (LUFS) of a file's audio, measured by ffmpeg's ebur128
+    (``-inf`` for silence)."""
     proc = subprocess.run(
         [
             ffmpeg_exe(exe),
@@ -213,7 +214,7 @@ def measure_loudness(path: Path, *, exe: str | None = None) -> float:
         text=True,
         errors="replace",
     )
-    matches = re.findall(r"I:\s+(-?\d+(?:\.\d+)?) LUFS", proc.stderr)
+    matches = re.findall(r"I:\s+(-?\d+(?:\.\d+)?|-inf) LUFS", proc.stderr)
     if proc.returncode != 0 or not matches:
         raise RenderError(f"Could not measure loudness of {path}", stderr_tail=_tail(proc.stderr))
     return float(matches[-1])

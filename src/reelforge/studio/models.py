@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reelforge.errors import InputError
 
 
 class VisualKind(StrEnum):
@@ -142,3 +144,16 @@ class RenderSpec(BaseModel):
         if v % 2:
             raise ValueError("width and height must be even for H.264")
         return v
+
+
+def parse_script(raw: Any, *, source: str) -> Script:
+    """Validate an edited script; the error names each bad field by its path
+    (``scenes.2.search_terms``) so the user can find it in their JSON."""
+    try:
+        return Script.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise InputError(f"{source} is not a valid script — {problems}.") from None

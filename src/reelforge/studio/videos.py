@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from reelforge.errors import InputError, NotFound
 from reelforge.jobs import records
 from reelforge.store.blobs import BlobStore, owner_prefix
 from reelforge.store.tables import Job, Video
-from reelforge.studio.models import Script
+from reelforge.studio.models import parse_script
 from reelforge.studio.options import MakeOptions
 from reelforge.studio.write import validate_topic
 
@@ -106,13 +105,9 @@ def update_script(
     running = latest_job(db, owner_id=owner_id, video_id=video_id)
     if running is not None and running.state in records.ACTIVE:
         raise InputError("This video is still rendering; cancel its job or wait, then edit it.")
-    try:
-        parsed = Script.model_validate({**script, "topic": script.get("topic", video.topic)})
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise InputError(f"Invalid script — {problems}.", details={"errors": problems}) from None
+    parsed = parse_script(
+        {**script, "topic": script.get("topic", video.topic)}, source="The script"
+    )
     usage.check_limit(db, settings, owner_id=owner_id, metric="renders")
     video.script = parsed.model_dump(mode="json")
     video.title = parsed.title

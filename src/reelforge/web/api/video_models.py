@@ -7,7 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelforge.jobs.records import JobView
 from reelforge.store.tables import Job, Video
 
 
@@ -48,6 +47,8 @@ class ScriptUpdate(BaseModel):
 
 
 class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: str
     kind: str
     state: str
@@ -62,7 +63,7 @@ class JobOut(BaseModel):
 
     @classmethod
     def of(cls, job: Job) -> JobOut:
-        return cls(**JobView.of(job).__dict__)
+        return cls.model_validate(job)
 
 
 class VideoOut(BaseModel):
