@@ -8,3 +8,4 @@ from tests.providers.platforms.conftest import (  # noqa: F401
     youtube,
     yt_settings,
 )
+from tests.publish.support import pub_api, pub_settings  # noqa: F401

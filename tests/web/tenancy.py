@@ -30,8 +30,13 @@ from reelforge.store.db import Database
 from tests.web.support import Account, Api
 
 Seeder = Callable[[Api, Account, Database], dict[str, str]]
-NAMESPACE_PARAMS = frozenset({"provider", "name"})  # "name": a file slot such as "mp4"
-VOLATILE_PATHS = frozenset({"/api/v1/usage"})  # counts the walk's own requests
+NAMESPACE_PARAMS = frozenset({"provider", "name", "platform"})  # "name": a file slot ("mp4")
+# Capability URLs: no sign-in at all, the unguessable path is the credential (TikTok fetches
+# carousel images from it); covered by tests/publish/test_media.py instead.
+CAPABILITY_PATHS = frozenset({"/api/v1/media/{token}/{file}"})
+VOLATILE_PATHS = frozenset(
+    {"/api/v1/usage", "/api/v1/me/export"}
+)  # counts the walk's own requests; stamps the export time
 DENIED = frozenset({403, 404})
 
 
@@ -68,7 +73,71 @@ def seed_video(api: Api, victim: Account, db: Database) -> dict[str, str]:
     return {"video_id": video_id, "job_id": job_id, "name": "mp4"}
 
 
-SEEDERS: list[Seeder] = [seed_api_key, seed_provider_key, seed_video]
+def seed_creator(api: Api, victim: Account, db: Database) -> dict[str, str]:
+    """A creator with imported videos (so analytics and charts have data to leak)."""
+    answer = api.client.post(
+        "/api/v1/creators",
+        json={"platform": "youtube", "handle": "@victimbakes"},
+        headers=victim.headers,
+    )
+    assert answer.status_code == 201, answer.text
+    creator_id = answer.json()["id"]
+    rows = "".join(
+        f"youtube,victimvid{i},The victim's secret bread {i},{100 * (i + 1)},5,1,2024-01-0{i + 1}\n"
+        for i in range(5)
+    )
+    csv = "platform,platform_video_id,title,views,likes,comments,published_at\n" + rows
+    answer = api.client.post(
+        f"/api/v1/creators/import?creator_id={creator_id}",
+        files={"file": ("victim.csv", csv.encode())},
+        headers=victim.headers,
+    )
+    assert answer.status_code == 200 and answer.json()["imported"] == 5, answer.text
+    return {"creator_id": creator_id}
+
+
+def seed_dna_version(api: Api, victim: Account, db: Database) -> dict[str, str]:
+    """A saved DNA version, named by its id (version numbers repeat across users)."""
+    answer = api.client.put(
+        "/api/v1/dna", json={"niche": "the victim's secret niche"}, headers=victim.headers
+    )
+    assert answer.status_code == 200, answer.text
+    return {"version": answer.json()["id"]}
+
+
+def seed_publishing(api: Api, victim: Account, db: Database) -> dict[str, str]:
+    """An outbox connection, an uploaded image, and a queued carousel post using both."""
+    from tests.publish.support import png_bytes
+
+    answer = api.client.post("/api/v1/connections/outbox", headers=victim.headers)
+    assert answer.status_code == 201, answer.text
+    connection_id = answer.json()["id"]
+    answer = api.client.post(
+        "/api/v1/uploads",
+        files=[("files", ("victim.png", png_bytes(), "image/png"))],
+        headers=victim.headers,
+    )
+    assert answer.status_code == 201, answer.text
+    upload_id = answer.json()[0]["id"]
+    answer = api.client.post(
+        "/api/v1/posts",
+        json={"connection_id": connection_id, "images": [upload_id], "title": "victim's post"},
+        headers=victim.headers,
+    )
+    assert answer.status_code == 202, answer.text
+    post_id = answer.json()["post"]["id"]
+    ids = {"connection_id": connection_id, "upload_id": upload_id, "post_id": post_id}
+    return {**ids, "platform": "tiktok"}
+
+
+SEEDERS: list[Seeder] = [
+    seed_api_key,
+    seed_provider_key,
+    seed_video,
+    seed_creator,
+    seed_dna_version,
+    seed_publishing,
+]
 
 
 @dataclass(frozen=True)
@@ -158,6 +227,8 @@ class Walk:
         before = self.snapshot()
         findings: list[Finding] = []
         for route in self.routes():
+            if route.path in CAPABILITY_PATHS:
+                continue
             params = re.findall(r"{(\w+)(?::[^}]*)?}", route.path)
             missing = [p for p in params if p not in self.ids]
             if missing:

@@ -71,6 +71,15 @@ def test_P24_deleting_the_account_removes_every_row_and_file_at_once(
     other = api.sign_up("stays@example.com")
     user_id = account.user_id
     assert (settings.home / "work" / user_id).exists()
+    outbox = api.client.post("/api/v1/connections/outbox", headers=account.headers).json()
+    posted = api.client.post(
+        "/api/v1/posts",
+        json={"connection_id": outbox["id"], "video_id": _video_id, "title": "mine"},
+        headers=account.headers,
+    )
+    assert posted.status_code == 202, posted.text
+    assert run_job(settings, job_id=posted.json()["job"]["id"]) == "succeeded"
+    assert any((settings.home / "outbox" / user_id).iterdir())
 
     assert api.client.delete("/api/v1/me", headers=account.headers).status_code == 204
 
@@ -80,5 +89,6 @@ def test_P24_deleting_the_account_removes_every_row_and_file_at_once(
             assert db.scalar(select(func.count()).select_from(table).where(column == user_id)) == 0
     assert open_blob_store(settings).list(owner_prefix(user_id)) == []
     assert not (settings.home / "work" / user_id).exists()
+    assert not (settings.home / "outbox" / user_id).exists()
     assert api.client.get("/api/v1/me", headers=bearer(key)).status_code == 401
     assert api.client.get("/api/v1/me", headers=other.headers).status_code == 200

@@ -28,6 +28,9 @@ for _module in (
     "reelforge.cli.serve",
     "reelforge.cli.worker",
     "reelforge.cli.account",
+    "reelforge.cli.creators",
+    "reelforge.cli.dna",
+    "reelforge.cli.publish",
 ):
     try:
         import_module(_module).register(app)

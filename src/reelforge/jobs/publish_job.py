@@ -31,7 +31,7 @@ from reelforge.publish.errors_map import PlatformError, ReconsentRequired
 from reelforge.publish.ledger_db import FINISHED, DbLedger, set_status
 from reelforge.publish.machine import PollPolicy, publish_photos, publish_video, result
 from reelforge.publish.models import PlatformPost, PostRequest
-from reelforge.publish.outbox import outbox_dir, write_outbox
+from reelforge.publish.outbox import user_outbox, write_outbox
 from reelforge.publish.tables import PlatformConnection, Post, PostImage, Upload
 from reelforge.publish.youtube_machine import publish_youtube
 from reelforge.services import Services
@@ -53,7 +53,7 @@ class Plan:
     kind: str
     video_key: str | None
     image_keys: tuple[str, ...]
-    request: PostRequest  # without media yet
+    post: Post  # detached snapshot (sessions keep attributes after commit)
 
 
 def _plan(ctx: JobContext, post_id: str) -> Plan | None:
@@ -86,7 +86,7 @@ def _plan(ctx: JobContext, post_id: str) -> Plan | None:
             post.kind,
             video_key,
             keys,
-            posts.build_request(post, urls=posts.image_urls(ctx.settings, post)),
+            post,
         )
 
 
@@ -101,17 +101,14 @@ def _local_video(services: Services, plan: Plan, work: Path) -> Path:
     return path
 
 
-def _with_video(services: Services, plan: Plan, work: Path) -> PostRequest:
+def _request(services: Services, plan: Plan, work: Path) -> PostRequest:
+    """The platform request: the local video file (probed), or the public image URLs."""
+    if plan.kind != "video":
+        return posts.build_request(plan.post, urls=posts.image_urls(services.settings, plan.post))
     path = _local_video(services, plan, work)
     info = probe(path)
-    return plan.request.model_copy(
-        update={
-            "video_path": path,
-            "image_urls": (),
-            "duration_s": info.duration,
-            "width": info.width,
-            "height": info.height,
-        }
+    return posts.build_request(
+        plan.post, video_path=path, duration_s=info.duration, width=info.width, height=info.height
     )
 
 
@@ -128,7 +125,10 @@ def _outbox(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest)
         )
         ledger.record_init_sent(plan.post_id, platform="outbox", total_bytes=total)
         written = write_outbox(
-            root=outbox_dir(ctx.settings), post_id=plan.post_id, request=request, media=media
+            root=user_outbox(ctx.settings, ctx.owner_id),
+            post_id=plan.post_id,
+            request=request,
+            media=media,
         )
     ledger.record_init(plan.post_id, publish_id=written.folder.name, upload_url=None)
     ledger.record_upload(plan.post_id, uploaded_bytes=total, complete=True)
@@ -261,7 +261,7 @@ def publish_post(ctx: JobContext) -> None:
         if plan is None:
             return
         ctx.progress("prepare", 0.05, f"posting to {plan.platform}", force=True)
-        request = _with_video(services, plan, work) if plan.kind == "video" else plan.request
+        request = _request(services, plan, work)
         ledger = DbLedger(services.database, services.vault, ctx.owner_id)
         sent = _send(ctx, ledger, plan, request)
         _record_outcome(ctx, plan, sent)

@@ -354,3 +354,11 @@ def disconnect(
     db.delete(connection)
     db.flush()
     return result
+
+
+def disconnect_all(db: Session, services: Services, *, owner_id: str) -> list[Disconnected]:
+    """Revoke and delete every connection of the owner (for account deletion, P12/P24)."""
+    return [
+        disconnect(db, services, owner_id=owner_id, connection_id=row.id)
+        for row in list_connections(db, owner_id=owner_id)
+    ]

@@ -36,6 +36,11 @@ def outbox_dir(settings: Any) -> Path:
     return Path(configured) if configured else Path(settings.home) / "outbox"
 
 
+def user_outbox(settings: Any, owner_id: str) -> Path:
+    """One folder per user, so deleting an account removes its outbox posts too."""
+    return outbox_dir(settings) / owner_id
+
+
 @dataclass(frozen=True)
 class OutboxResult:
     folder: Path

@@ -10,7 +10,7 @@
 The file goes first, then the row (with its carousel links); the post history
 keeps the post itself and its image count (P18). Each sweep writes one
 ``retention_sweeps`` row saying what it removed, so an operator can show that
-the promise is kept.
+the promise is kept. Authorize links that expired unused are removed on the way.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from reelforge.accounts import vault
+from reelforge.publish.connections import VERIFIER_KIND
 from reelforge.publish.ledger_db import IN_FLIGHT
-from reelforge.publish.tables import Post, PostImage, RetentionSweep, Upload
+from reelforge.publish.tables import OAuthState, Post, PostImage, RetentionSweep, Upload
 from reelforge.services import Services
 from reelforge.store.tables import utcnow
 
@@ -59,6 +61,14 @@ def _expired(db: Session, services: Services, now: datetime) -> tuple[list[Uploa
     return list(posted), list(unposted)
 
 
+def _forget_abandoned_links(db: Session, now: datetime) -> None:
+    """Authorize links nobody came back from: their state and PKCE verifier go too."""
+    stale = db.scalars(select(OAuthState).where(OAuthState.expires_at < now).limit(BATCH)).all()
+    for row in stale:
+        vault.delete_secret(db, owner_id=row.owner_id, kind=VERIFIER_KIND, name=row.id)
+        db.delete(row)
+
+
 def sweep(services: Services, *, now: datetime | None = None) -> SweepResult:
     """Delete every expired upload (file, then row) and record the sweep."""
     now = now or utcnow()
@@ -84,6 +94,7 @@ def sweep(services: Services, *, now: datetime | None = None) -> SweepResult:
                 },
             )
         )
+        _forget_abandoned_links(db, now)
     if removed:
         log.info("retention: removed %d uploaded image(s)", len(removed))
     return SweepResult(len(posted), len(unposted), freed, tuple(removed))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import HTMLResponse
@@ -20,11 +21,20 @@ from reelforge.web.deps import (
     client_ip,
     cookie_scheme,
 )
+from reelforge.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/connections", tags=["connections"])
 PlatformPath = Path(max_length=16, description="tiktok or youtube (the outbox needs no sign-in)")
-ConnectionId = Path(max_length=64)
+ConnectionId = Path(description="A connection id")
 
+# The page is HTML, its errors are the API's JSON (FastAPI would document them as HTML).
+JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": spec["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for code, spec in ERROR_RESPONSES.items()
+}
 CONNECTED_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Connected</title></head>
 <body style="font-family:system-ui;max-width:32rem;margin:4rem auto">
@@ -73,7 +83,7 @@ def authorize(
     "/{platform}/callback",
     response_class=HTMLResponse,
     summary="Where TikTok/Google send the browser back (register this URL with the platform)",
-    responses={200: {"content": {"text/html": {}}}},
+    responses={200: {"content": {"text/html": {}}}, **JSON_ERRORS},
 )
 def callback(
     request: Request,
@@ -117,14 +127,14 @@ def callback(
 
 
 @router.delete(
-    "/{connection_id}",
+    "/{connection_id:uuid}",  # ":uuid": /connections/outbox is not a connection id
     response_model=DisconnectOut,
     summary="Disconnect: revoke at the platform and delete the tokens at once",
 )
 def disconnect(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, connection_id: str = ConnectionId
+    principal: PrincipalDep, db: DbDep, services: ServicesDep, connection_id: UUID = ConnectionId
 ) -> DisconnectOut:
     done = connections.disconnect(
-        db, services, owner_id=principal.user_id, connection_id=connection_id
+        db, services, owner_id=principal.user_id, connection_id=str(connection_id)
     )
-    return DisconnectOut(id=connection_id, revoked=done.revoked, message=done.message)
+    return DisconnectOut(id=str(connection_id), revoked=done.revoked, message=done.message)

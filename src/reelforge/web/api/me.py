@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from reelforge.accounts import otp, passwords, sessions, users
+from reelforge.accounts import otp, passwords, users
 from reelforge.errors import Forbidden
+from reelforge.privacy.delete import delete_account
 from reelforge.web.api.models import (
     Accepted,
     EmailChange,
@@ -108,10 +109,7 @@ def set_password(
     summary="Delete your account, with every row and file",
 )
 def delete_me(principal: SignedInDep, db: DbDep, services: ServicesDep) -> Response:
-    sessions.end_all_sessions(db, user_id=principal.user_id)
-    users.delete_user(
-        db, settings=services.settings, user_id=principal.user_id, blobs=services.blobs
-    )
+    delete_account(db, services, user_id=principal.user_id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookie(response, services.settings)
     return response

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, status
 
-from reelforge.jobs.records import JobView
 from reelforge.publish import posts
 from reelforge.web.api.publish_models import PostAndJob, PostCreate, PostOut
 from reelforge.web.api.video_models import JobOut
@@ -41,9 +40,7 @@ def create_post(
     db.commit()  # the worker must see the rows before it hears of the job
     if job is not None:
         services.queue.enqueue(job.id)
-    return PostAndJob(
-        post=PostOut.of(post), job=JobOut(**JobView.of(job).__dict__) if job else None
-    )
+    return PostAndJob(post=PostOut.of(post), job=JobOut.of(job) if job else None)
 
 
 @router.get("", response_model=list[PostOut], summary="Your post history, newest first")

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, BinaryIO
+from uuid import UUID
 
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile, status
 
@@ -20,7 +21,7 @@ from reelforge.web.api.video_models import VideoOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])
-UploadId = Path(max_length=64)
+UploadId = Path(description="An upload id")  # ":uuid": /uploads/videos is not one
 CHUNK = 1024 * 1024
 
 
@@ -77,12 +78,12 @@ def list_uploads(
 
 
 @router.delete(
-    "/{upload_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an image now"
+    "/{upload_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an image now"
 )
 def delete_upload(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, upload_id: str = UploadId
+    principal: PrincipalDep, db: DbDep, services: ServicesDep, upload_id: UUID = UploadId
 ) -> Response:
-    uploads.delete_upload(db, services.blobs, owner_id=principal.user_id, upload_id=upload_id)
+    uploads.delete_upload(db, services.blobs, owner_id=principal.user_id, upload_id=str(upload_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

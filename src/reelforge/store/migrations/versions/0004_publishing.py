@@ -168,6 +168,7 @@ def upgrade() -> None:
         sa.Column("post_id", sa.String(length=36), nullable=False),
         sa.Column("owner_id", sa.String(length=36), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
         sa.Column("fail_reason", sa.String(length=200), nullable=False),
         sa.Column("message", sa.Text(), nullable=True),

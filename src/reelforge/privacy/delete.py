@@ -1,0 +1,31 @@
+"""Deleting an account completely, at once (promise P24).
+
+Order matters: platform grants are revoked first (while the tokens still exist
+to revoke), then sessions end, then the rows (one cascading delete), the stored
+files, the render caches and the outbox folders go.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+from sqlalchemy.orm import Session
+
+from reelforge.accounts import sessions, users
+from reelforge.publish.connections import disconnect_all
+from reelforge.publish.outbox import user_outbox
+from reelforge.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def delete_account(db: Session, services: Services, *, user_id: str) -> None:
+    for result in disconnect_all(db, services, owner_id=user_id):
+        if not result.revoked:
+            log.warning(
+                "a platform did not confirm revoking a grant; its tokens are deleted anyway"
+            )
+    sessions.end_all_sessions(db, user_id=user_id)
+    users.delete_user(db, settings=services.settings, user_id=user_id, blobs=services.blobs)
+    shutil.rmtree(user_outbox(services.settings, user_id), ignore_errors=True)
