@@ -11,4 +11,14 @@ stores what it returns.
 * ``charts``     — server-side SVG charts of a report
 * ``dna``        — ContentDNA, the wizard's questions and answers; ``derive`` — DNA from videos
 * ``ideas``      — topic ideas (offline heuristic, or a prompt for the user's LLM)
+
+The service around it (database, jobs, the user's keys), every query scoped by owner:
+
+* ``tables``     — creators, research videos, stat snapshots, quota use, DNA versions
+* ``creators``   — add/list/remove (removal takes all of a creator's data, P15)
+* ``ingest``     — upsert videos by platform id, one snapshot per refresh; ``quota`` — daily use
+* ``refresh``    — the ``creator_refresh`` job; ``file_import`` — yt-dlp/CSV uploads
+* ``workspace``  — the analytics frame per workspace, snapshotted per generation
+* ``insights``   — analytics, charts, growth, ideas; ``report_html`` — the HTML report
+* ``dna_store``  — DNA versions; ``dna_service`` — wizard and derivation; ``assist`` — the user's LLM
 """

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from reelforge.errors import InputError, NotFound
-from reelforge.jobs.records import ACTIVE
+from reelforge.jobs.records import ACTIVE, request_cancel
 from reelforge.research.models import CreatorRef
 from reelforge.research.tables import Creator, ResearchVideo, VideoSnapshot
 from reelforge.research.workspace import bump
@@ -165,8 +165,8 @@ def delete_creator(db: Session, *, owner_id: str, creator_id: str) -> None:
     db.execute(delete(Creator).where(Creator.owner_id == owner_id, Creator.id == creator_id))
     jobs = db.scalars(
         select(Job).where(Job.owner_id == owner_id, Job.kind == REFRESH_KIND, Job.state.in_(ACTIVE))
-    )
+    ).all()
     for job in jobs:
         if job.payload.get("creator_id") == creator_id:
-            job.cancel_requested = True
+            request_cancel(db, owner_id=owner_id, job_id=job.id)
     bump(db, owner_id=owner_id)

@@ -25,6 +25,7 @@ from reelforge.research.tables import Creator
 from reelforge.store.tables import utcnow
 
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+MAX_LISTED = 500  # problems and warnings listed in one answer (the rest are counted)
 
 
 class CreatorImported(BaseModel):
@@ -152,13 +153,17 @@ def import_text(
             row.refresh_message = f"{len(videos)} videos imported from {filename or 'a file'}."
     if done.skipped:
         groups.notes.append(f"{done.skipped} videos had ids too long to be real; skipped.")
+    problems, warnings = result.problems, result.warnings
+    for listed, kind_of in ((problems, "skipped rows"), (warnings, "warnings")):
+        if len(listed) > MAX_LISTED:
+            groups.notes.append(f"{len(listed) - MAX_LISTED} more {kind_of} are not listed.")
     return ImportOutcome(
         format=kind,
         imported=done.new + done.updated,
         new_videos=done.new,
         updated_videos=done.updated,
         creators=touched,
-        problems=result.problems,
-        warnings=result.warnings,
+        problems=problems[:MAX_LISTED],
+        warnings=warnings[:MAX_LISTED],
         notes=groups.notes,
     )

@@ -103,10 +103,22 @@ def _credential(
     own = vault.read_secret(db, services.vault, owner_id=owner_id, kind=KEY_KIND, name=source)
     if own is not None:
         return own, owner_id
+    # The operator's key, where the user's plan allows it (ConfigError otherwise).
     server = credential_for(
         db, services.vault, services.settings, user_id=owner_id, provider=source
     )
+    if registry.provider_class("research", source).key_setting == f"{source}_api_key":
+        server = None  # the source reads that setting itself (and names it in its errors)
     return server, "server"
+
+
+def _prepare(services: Services, *, owner_id: str, source: str) -> tuple[str | None, Budgets]:
+    """The credential to read ``source`` with, and today's quota budgets for that key."""
+    if source == "tiktok_display":  # no daily quota; a rate limit (429) is retried
+        return _display_token(services, owner_id=owner_id), Budgets(owner_id)
+    with services.database.session() as db:
+        credential, scope = _credential(db, services, owner_id=owner_id, source=source)
+        return credential, load_budgets(db, services.settings, provider=source, scope=scope)
 
 
 def _build(services: Services, source: str, credential: str | None, budgets: Budgets) -> Any:
@@ -154,11 +166,17 @@ def refresh_creator(ctx: JobContext) -> None:
     with services.database.session() as db:
         creator = creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
         ref, source_name, name = creators.ref_of(creator), creator.source, creators.label(creator)
-        if source_name != "tiktok_display":
-            credential, scope = _credential(db, services, owner_id=owner_id, source=source_name)
-            budgets = load_budgets(db, services.settings, provider=source_name, scope=scope)
-    if source_name == "tiktok_display":  # no daily quota; a rate limit (429) is retried
-        credential, budgets = _display_token(services, owner_id=owner_id), Budgets(owner_id)
+    try:
+        credential, budgets = _prepare(services, owner_id=owner_id, source=source_name)
+    except ReelforgeError as error:
+        _record(
+            services,
+            owner_id=owner_id,
+            creator_id=creator_id,
+            status="failed",
+            message=error.message,
+        )
+        raise
     ctx.progress("connect", 0.02, f"reading {name} from {source_name}", force=True)
     limit = max(1, int(services.settings.youtube_max_videos))
     fetched = 0
@@ -234,6 +252,7 @@ def _finish(
         profile=profile,
         retry_after=outcome.resets_at,
     )
+    ctx.progress("fetch", 0.9, f"{fetched} videos of {name}", force=True)
     ctx.progress("analytics", 0.95, "updating analytics", force=True)
     workspace.refresh_snapshot(services, owner_id=owner_id)
     if not outcome.complete:

@@ -50,6 +50,8 @@ class Event:
 
 EventCallback = Callable[[Event], None]
 
+DEFAULT_WPM = 160.0
+
 # Share of the run each stage takes, for one progress bar.
 WEIGHTS = {
     "voice": 0.2,
@@ -123,7 +125,9 @@ class Pipeline:
 
     def write(self, topic: str, *, dna: dict[str, Any] | None = None) -> WriteResult:
         llm: LLM = self.provider("llm", self.options.writer)
-        result = write_script(topic=topic, llm=llm, dna=dna)
+        # The DNA's own speaking pace sizes the script; 160 wpm is a typical narrator.
+        pace = float((dna or {}).get("words_per_minute") or DEFAULT_WPM)
+        result = write_script(topic=topic, llm=llm, dna=dna, words_per_minute=pace)
         self.save_script(result.script)
         return result
 

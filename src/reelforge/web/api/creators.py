@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 
 from reelforge.errors import InputError
@@ -19,13 +21,14 @@ from reelforge.web.api.video_models import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
 
 router = APIRouter(prefix="/creators", tags=["research"])
-CreatorId = Path(max_length=64)
+CreatorId = Path(description="The creator's id (from GET /api/v1/creators)")
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=CreatorOut,
+    responses={200: {"model": CreatorOut, "description": "Already in your workspace"}},
     summary="Add a creator to your workspace (200 and the existing one if already there)",
 )
 def add_creator(
@@ -87,29 +90,29 @@ def import_file(
     return outcome
 
 
-@router.get("/{creator_id}", response_model=CreatorOut, summary="One creator")
-def get_creator(principal: PrincipalDep, db: DbDep, creator_id: str = CreatorId) -> CreatorOut:
-    creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=creator_id)
+@router.get("/{creator_id:uuid}", response_model=CreatorOut, summary="One creator")
+def get_creator(principal: PrincipalDep, db: DbDep, creator_id: UUID = CreatorId) -> CreatorOut:
+    creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=str(creator_id))
     counts = creators.video_counts(db, owner_id=principal.user_id)
     return CreatorOut.of(creator, counts.get(creator.id))
 
 
 @router.delete(
-    "/{creator_id}",
+    "/{creator_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a creator with all its videos, snapshots and derived stats",
 )
 def delete_creator(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, creator_id: str = CreatorId
+    principal: PrincipalDep, db: DbDep, services: ServicesDep, creator_id: UUID = CreatorId
 ) -> Response:
-    creators.delete_creator(db, owner_id=principal.user_id, creator_id=creator_id)
+    creators.delete_creator(db, owner_id=principal.user_id, creator_id=str(creator_id))
     db.commit()
     workspace.drop_snapshots(services, owner_id=principal.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
-    "/{creator_id}/refresh",
+    "/{creator_id:uuid}/refresh",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=CreatorAndJob,
     summary="Read the creator's public videos from its API (a background job)",
@@ -119,33 +122,37 @@ def refresh_creator(
     db: DbDep,
     services: ServicesDep,
     settings: SettingsDep,
-    creator_id: str = CreatorId,
+    creator_id: UUID = CreatorId,
 ) -> CreatorAndJob:
-    job = refresh.start_refresh(db, settings, owner_id=principal.user_id, creator_id=creator_id)
-    creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=creator_id)
+    job = refresh.start_refresh(
+        db, settings, owner_id=principal.user_id, creator_id=str(creator_id)
+    )
+    creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=str(creator_id))
     db.commit()  # the worker must see the rows before it hears of the job
     services.queue.enqueue(job.id)
     counts = creators.video_counts(db, owner_id=principal.user_id)
-    return CreatorAndJob(creator=CreatorOut.of(creator, counts.get(creator_id)), job=JobOut.of(job))
+    return CreatorAndJob(
+        creator=CreatorOut.of(creator, counts.get(str(creator_id))), job=JobOut.of(job)
+    )
 
 
 @router.get(
-    "/{creator_id}/analytics", response_model=Analytics, summary="What works for this creator"
+    "/{creator_id:uuid}/analytics", response_model=Analytics, summary="What works for this creator"
 )
 def creator_analytics(
     principal: PrincipalDep,
     db: DbDep,
     services: ServicesDep,
-    creator_id: str = CreatorId,
+    creator_id: UUID = CreatorId,
     tz: str | None = Query(None, max_length=64, description=TZ_HELP),
 ) -> Analytics:
     return insights.analytics(
-        db, services, owner_id=principal.user_id, creator_id=creator_id, tz=tz
+        db, services, owner_id=principal.user_id, creator_id=str(creator_id), tz=tz
     )
 
 
 @router.get(
-    "/{creator_id}/charts/{name}.svg",
+    "/{creator_id:uuid}/charts/{name}.svg",
     response_class=Response,
     responses=SVG_RESPONSE,
     summary="A chart of this creator: views-over-time, weekday-hour or durations",
@@ -154,11 +161,11 @@ def creator_chart(
     principal: PrincipalDep,
     db: DbDep,
     services: ServicesDep,
-    creator_id: str = CreatorId,
+    creator_id: UUID = CreatorId,
     name: str = Path(max_length=40),
     tz: str | None = Query(None, max_length=64, description=TZ_HELP),
 ) -> Response:
     svg = insights.chart(
-        db, services, owner_id=principal.user_id, name=name, creator_id=creator_id, tz=tz
+        db, services, owner_id=principal.user_id, name=name, creator_id=str(creator_id), tz=tz
     )
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private"})

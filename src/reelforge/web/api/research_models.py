@@ -21,6 +21,7 @@ TZ_HELP = "IANA time zone for weekday x hour, e.g. Europe/Berlin (default: serve
 class CreatorCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"platform": "youtube", "handle": "@breadlab"}]},
     )
     platform: Literal["youtube", "tiktok"]
@@ -95,6 +96,7 @@ class DnaPut(ContentDNA):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         str_strip_whitespace=True,
         json_schema_extra={
             "examples": [
@@ -139,6 +141,7 @@ class DnaOut(BaseModel):
 class WizardSubmit(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -164,6 +167,7 @@ class WizardSubmit(BaseModel):
 class DeriveRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"creator_ids": ["0190c7e0-0000-7000-8000-000000000000"]}]},
     )
     creator_ids: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=50)
