@@ -162,7 +162,8 @@ def test_locally_the_cli_posts_to_the_outbox_without_a_server(tmp_path: Path) ->
     clip = tiny_mp4(tmp_path / "local.mp4")
     made = _cli(tmp_path, env, "post", str(clip), "--title", "Offline", "--to", "outbox")
     assert made.returncode == 0, made.stderr
-    (folder,) = [p for p in (tmp_path / "home" / "outbox").iterdir() if p.is_dir()]
+    (user_folder,) = [p for p in (tmp_path / "home" / "outbox").iterdir() if p.is_dir()]
+    (folder,) = [p for p in user_folder.iterdir() if p.is_dir()]  # outbox/<user>/<post>
     assert (folder / "video.mp4").read_bytes() == clip.read_bytes()
     assert "Offline" in _cli(tmp_path, env, "posts").stderr
     tomorrow = (datetime.now() + timedelta(days=1)).replace(microsecond=0).isoformat()
