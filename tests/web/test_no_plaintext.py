@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reelforge.accounts import vault
+from reelforge.jobs.runner import run_job
 from reelforge.store.db import Database
 from tests.web.support import Account, Api, bearer
 
@@ -58,6 +59,16 @@ def test_P10_no_plaintext_secret_in_database_files_or_logs(
         )
     client.post("/api/v1/auth/login", json={"email": "sam@example.com", "password": "wrong one!"})
     client.post("/api/v1/auth/verify", json={"email": "sam@example.com", "code": "000000"})
+    made = client.post(  # a video, made and rendered with only the API key
+        "/api/v1/videos",
+        json={
+            "topic": "why ice floats",
+            "options": {"size": "180x320", "fps": 24, "x264_preset": "ultrafast", "voice": "none"},
+        },
+        headers=bearer(api_key),
+    )
+    assert made.status_code == 202, made.text
+    assert run_job(api.settings, job_id=made.json()["job"]["id"]) == "succeeded"
 
     secrets = {
         "code": code,
