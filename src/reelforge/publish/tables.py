@@ -38,15 +38,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reelforge.store.tables import AutoId, Base, IdStr, UTCDateTime, new_id, utcnow
-
-
-def _owner() -> Mapped[str]:
-    return mapped_column(IdStr, ForeignKey("users.id", ondelete="CASCADE"), index=True)
-
-
-def _created() -> Mapped[datetime]:
-    return mapped_column(UTCDateTime, default=utcnow)
+from reelforge.store.tables import (
+    AutoId,
+    Base,
+    IdStr,
+    UTCDateTime,
+    created_column,
+    new_id,
+    owner_column,
+    utcnow,
+)
 
 
 class PlatformConnection(Base):
@@ -56,7 +57,7 @@ class PlatformConnection(Base):
     __table_args__ = (UniqueConstraint("owner_id", "platform", "account_key"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     platform: Mapped[str] = mapped_column(String(16))  # tiktok, youtube, outbox
     # What makes a connection unique per owner: the open id (TikTok), else the platform name.
     account_key: Mapped[str] = mapped_column(String(128))
@@ -65,7 +66,7 @@ class PlatformConnection(Base):
     avatar_url: Mapped[str] = mapped_column(String(1000), default="")
     scopes: Mapped[str] = mapped_column(String(500), default="")  # comma list granted
     needs_reconsent: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -75,12 +76,12 @@ class OAuthState(Base):
     __tablename__ = "oauth_states"
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     platform: Mapped[str] = mapped_column(String(16))
     state_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of state
     session_id: Mapped[str | None] = mapped_column(String(36))  # cookie session that asked
     redirect_uri: Mapped[str] = mapped_column(String(600))
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -90,7 +91,7 @@ class Upload(Base):
     __tablename__ = "uploads"
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     blob_key: Mapped[str] = mapped_column(String(300))
     name: Mapped[str] = mapped_column(String(200), default="")
     sha256: Mapped[str] = mapped_column(String(64))
@@ -98,7 +99,7 @@ class Upload(Base):
     height: Mapped[int] = mapped_column(Integer)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     source_format: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
@@ -109,7 +110,7 @@ class Post(Base):
     __table_args__ = (Index("ix_posts_status_publish_at", "status", "publish_at"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     connection_id: Mapped[str | None] = mapped_column(
         IdStr, ForeignKey("connections.id", ondelete="SET NULL"), index=True
     )
@@ -149,7 +150,7 @@ class Post(Base):
     post_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     init_attempts: Mapped[int] = mapped_column(Integer, default=0)
     url: Mapped[str | None] = mapped_column(String(1000))
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -163,8 +164,8 @@ class PostEvent(Base):
     post_id: Mapped[str] = mapped_column(
         IdStr, ForeignKey("posts.id", ondelete="CASCADE"), index=True
     )
-    owner_id: Mapped[str] = _owner()
-    at: Mapped[datetime] = _created()
+    owner_id: Mapped[str] = owner_column()
+    at: Mapped[datetime] = created_column()
     source: Mapped[str] = mapped_column(String(16))  # "platform" (the ledger) or "reelforge"
     status: Mapped[str] = mapped_column(String(32))
     fail_reason: Mapped[str] = mapped_column(String(200), default="")
@@ -184,7 +185,7 @@ class PostImage(Base):
     upload_id: Mapped[str] = mapped_column(
         IdStr, ForeignKey("uploads.id", ondelete="CASCADE"), index=True
     )
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     position: Mapped[int] = mapped_column(Integer)
 
 
@@ -194,7 +195,7 @@ class RetentionSweep(Base):
     __tablename__ = "retention_sweeps"
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    ran_at: Mapped[datetime] = _created()
+    ran_at: Mapped[datetime] = created_column()
     posted_removed: Mapped[int] = mapped_column(Integer, default=0)
     unposted_removed: Mapped[int] = mapped_column(Integer, default=0)
     bytes_freed: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -37,11 +37,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reelforge.store.tables import AutoId, Base, IdStr, UTCDateTime, new_id, utcnow
-
-
-def _owner() -> Mapped[str]:
-    return mapped_column(IdStr, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+from reelforge.store.tables import (
+    AutoId,
+    Base,
+    IdStr,
+    UTCDateTime,
+    new_id,
+    owner_column,
+    utcnow,
+)
 
 
 def _owner_unindexed() -> Mapped[str]:
@@ -70,7 +74,7 @@ class Creator(Base):
     __table_args__ = (UniqueConstraint("owner_id", "platform", "lookup"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     platform: Mapped[str] = mapped_column(String(16))
     handle: Mapped[str | None] = mapped_column(String(100))  # without "@"
     platform_id: Mapped[str | None] = mapped_column(String(64))  # YouTube channel id
@@ -165,7 +169,7 @@ class DnaVersion(Base):
     __table_args__ = (UniqueConstraint("owner_id", "version"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     version: Mapped[int] = mapped_column(Integer)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(32))  # manual, wizard, derived, restore

@@ -96,11 +96,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def _owner() -> Mapped[str]:
+def owner_column() -> Mapped[str]:
+    """``owner_id``: the user who owns the row; deleting the user deletes it."""
     return mapped_column(IdStr, ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
-def _created() -> Mapped[datetime]:
+def created_column() -> Mapped[datetime]:
     return mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -113,7 +114,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     plan: Mapped[str | None] = mapped_column(String(64))  # None: the server's default plan
     age_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -123,8 +124,8 @@ class UserSession(Base):
     __tablename__ = "sessions"
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    user_id: Mapped[str] = _owner()
-    created_at: Mapped[datetime] = _created()
+    user_id: Mapped[str] = owner_column()
+    created_at: Mapped[datetime] = created_column()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -143,7 +144,7 @@ class OtpCode(Base):
     )
     code_hash: Mapped[str] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -152,11 +153,11 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(32))  # non-secret start, for display
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     request_count: Mapped[int] = mapped_column(BigInteger, default=0)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -169,14 +170,14 @@ class Secret(Base):
     __table_args__ = (UniqueConstraint("owner_id", "kind", "name"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     kind: Mapped[str] = mapped_column(String(32))  # "provider_key", "oauth_token", …
     name: Mapped[str] = mapped_column(String(100))  # e.g. the provider
     key_id: Mapped[str] = mapped_column(String(32))
     nonce: Mapped[bytes] = mapped_column(LargeBinary)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     hint: Mapped[str | None] = mapped_column(String(8))  # e.g. last four characters
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -185,7 +186,7 @@ class UsageCounter(Base):
     __table_args__ = (UniqueConstraint("owner_id", "metric", "period_start"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     metric: Mapped[str] = mapped_column(String(32))
     period_start: Mapped[datetime] = mapped_column(UTCDateTime)
     value: Mapped[float] = mapped_column(Float, default=0.0)
@@ -206,14 +207,14 @@ class Video(Base):
     __tablename__ = "videos"
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     topic: Mapped[str] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(32), default="queued")
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     script: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     blob_prefix: Mapped[str | None] = mapped_column(String(300))  # users/<owner>/videos/<id>/
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -222,7 +223,7 @@ class Job(Base):
     __table_args__ = (Index("ix_jobs_state_created_at", "state", "created_at"),)
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
-    owner_id: Mapped[str] = _owner()
+    owner_id: Mapped[str] = owner_column()
     kind: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16), default="queued")
     stage: Mapped[str | None] = mapped_column(String(64))
@@ -234,7 +235,7 @@ class Job(Base):
         IdStr, ForeignKey("videos.id", ondelete="CASCADE"), index=True
     )
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = _created()
+    created_at: Mapped[datetime] = created_column()
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last progress report
@@ -249,8 +250,8 @@ class JobEvent(Base):
     job_id: Mapped[str] = mapped_column(
         IdStr, ForeignKey("jobs.id", ondelete="CASCADE"), index=True
     )
-    owner_id: Mapped[str] = _owner()
-    at: Mapped[datetime] = _created()
+    owner_id: Mapped[str] = owner_column()
+    at: Mapped[datetime] = created_column()
     stage: Mapped[str | None] = mapped_column(String(64))
     progress: Mapped[float | None] = mapped_column(Float)
     message: Mapped[str | None] = mapped_column(Text)
