@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from importlib import import_module
 
 import typer
 
+from reelforge.cli import account, creators, db, dna, publish, serve, studio, vault, worker
 from reelforge.cli import doctor as doctor_cmd
-from reelforge.cli import studio
 from reelforge.cli.output import console
 from reelforge.errors import InputError, ProviderError, ReelforgeError, RenderError
 
@@ -21,22 +20,9 @@ app = typer.Typer(
 studio.register(app)
 app.command()(doctor_cmd.doctor)
 
-# Command groups owned by other parts of the system register themselves when present.
-for _module in (
-    "reelforge.cli.db",
-    "reelforge.cli.vault",
-    "reelforge.cli.serve",
-    "reelforge.cli.worker",
-    "reelforge.cli.account",
-    "reelforge.cli.creators",
-    "reelforge.cli.dna",
-    "reelforge.cli.publish",
-):
-    try:
-        import_module(_module).register(app)
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while a part is absent
-        if exc.name != _module:
-            raise
+# Each command group registers itself; modules import their heavy parts lazily.
+for _group in (db, vault, serve, worker, account, creators, dna, publish):
+    _group.register(app)
 
 EXIT_CODES: dict[type[ReelforgeError], int] = {InputError: 2, ProviderError: 3, RenderError: 4}
 
