@@ -25,6 +25,14 @@ class Provider(ABC):
     #: Settings attribute holding its key, shown in "missing key" errors.
     key_setting: ClassVar[str | None] = None
 
+    @classmethod
+    def api_key(cls, settings: object, credential: str | None) -> str:
+        """This provider's key: the user's own (BYOK) first, else the server setting."""
+        assert cls.key_setting is not None, f"{cls.__name__} declares no key_setting"
+        return require_key(
+            settings, setting=cls.key_setting, credential=credential, provider=cls.name
+        )
+
 
 # --- LLM -------------------------------------------------------------------
 

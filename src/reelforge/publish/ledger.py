@@ -19,6 +19,12 @@ from reelforge.errors import InputError
 from reelforge.publish.models import Phase, PostState, StatusEvent, utc_now
 
 
+def check_phase(phase: str | None) -> None:
+    """A ledger refuses phases the state machine does not know (a bug, not user input)."""
+    if phase is not None and phase not in get_args(Phase):
+        raise InputError(f"Unknown post phase {phase!r}.")
+
+
 class PostLedger(Protocol):
     """Durable per-post progress, keyed by the caller's idempotency key."""
 
@@ -117,8 +123,7 @@ class InMemoryLedger:
         post_ids: tuple[str, ...] = (),
         phase: Phase | None = None,
     ) -> None:
-        if phase is not None and phase not in get_args(Phase):
-            raise InputError(f"Unknown post phase {phase!r}.")
+        check_phase(phase)
         with self._lock:
             state = self._get(post_key)
             event = StatusEvent(status=status, at=utc_now(), fail_reason=fail_reason)

@@ -29,6 +29,7 @@ from reelforge.accounts import vault
 from reelforge.accounts.vault import Vault
 from reelforge.errors import InputError
 from reelforge.publish.errors_map import explain_fail_reason
+from reelforge.publish.ledger import check_phase
 from reelforge.publish.models import Phase, PostState, StatusEvent
 from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
 from reelforge.store.db import Database
@@ -214,8 +215,7 @@ class DbLedger:
         post_ids: tuple[str, ...] = (),
         phase: Phase | None = None,
     ) -> None:
-        if phase is not None and phase not in get_args(Phase):
-            raise InputError(f"Unknown post phase {phase!r}.")
+        check_phase(phase)
         with self.database.session() as db:
             post = self._row(db, post_key)
             now = utcnow()

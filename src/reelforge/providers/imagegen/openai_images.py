@@ -25,7 +25,7 @@ import httpx
 from PIL import Image, UnidentifiedImageError
 
 from reelforge.errors import ConfigError, ProviderError
-from reelforge.providers.base import ImageGen, require_key
+from reelforge.providers.base import ImageGen
 from reelforge.providers.http import client_for
 from reelforge.studio.models import MediaAsset
 
@@ -75,9 +75,7 @@ class OpenAIImageGen(ImageGen):
         self.model = str(settings.openai_image_model)
         self._byok = bool(credential)
         self._transport = transport
-        key = require_key(
-            settings, setting="openai_api_key", credential=credential, provider="openai"
-        )
+        key = self.api_key(settings, credential)
         self.http = client_for(
             settings,
             provider="openai",

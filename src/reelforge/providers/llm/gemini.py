@@ -15,7 +15,7 @@ import httpx
 
 from reelforge.config import Settings
 from reelforge.errors import ProviderError
-from reelforge.providers.base import LLM, Completion, CompletionRequest, require_key
+from reelforge.providers.base import LLM, Completion, CompletionRequest
 from reelforge.providers.http import client_for
 from reelforge.providers.llm._common import key_refused, no_text, turns
 
@@ -39,9 +39,7 @@ class GeminiLLM(LLM):
         self.settings = settings
         self.model = settings.gemini_model.removeprefix("models/")
         self.byok = bool(credential)
-        key = require_key(
-            settings, setting=self.key_setting, credential=credential, provider=self.name
-        )
+        key = self.api_key(settings, credential)
         self.http = client_for(
             settings,
             provider=self.name,

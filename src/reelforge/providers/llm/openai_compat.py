@@ -16,7 +16,7 @@ import httpx
 
 from reelforge.config import Settings
 from reelforge.errors import ProviderError
-from reelforge.providers.base import LLM, Completion, CompletionRequest, require_key
+from reelforge.providers.base import LLM, Completion, CompletionRequest
 from reelforge.providers.http import client_for
 from reelforge.providers.llm._common import key_refused, no_text, turns
 
@@ -51,9 +51,7 @@ class OpenAICompatLLM(LLM):
         base = settings.openai_base_url.rstrip("/")
         self.is_openai = urlsplit(base).hostname == OPENAI_HOST
         if self.is_openai:
-            key: str | None = require_key(
-                settings, setting=self.key_setting, credential=credential, provider=self.name
-            )
+            key: str | None = self.api_key(settings, credential)
         else:
             key = _optional_key(settings, credential)
         self.path = "/chat/completions" if base.endswith("/v1") else "/v1/chat/completions"

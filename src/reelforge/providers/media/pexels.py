@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from reelforge.errors import ProviderError
-from reelforge.providers.base import MediaRequest, MediaSource, require_key
+from reelforge.providers.base import MediaRequest, MediaSource
 from reelforge.providers.http import client_for
 from reelforge.providers.media.download import DownloadCache, suffix_for
 from reelforge.providers.media.stock import (
@@ -63,9 +63,7 @@ class PexelsMedia(MediaSource):
     ) -> None:
         self.settings = settings
         self._byok = bool(credential)
-        key = require_key(
-            settings, setting="pexels_api_key", credential=credential, provider="pexels"
-        )
+        key = self.api_key(settings, credential)
         self.http = client_for(
             settings,
             provider="pexels",

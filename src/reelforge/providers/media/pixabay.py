@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from reelforge.errors import ProviderError
-from reelforge.providers.base import MediaRequest, MediaSource, require_key
+from reelforge.providers.base import MediaRequest, MediaSource
 from reelforge.providers.http import client_for
 from reelforge.providers.media.download import DownloadCache, suffix_for
 from reelforge.providers.media.stock import (
@@ -62,9 +62,7 @@ class PixabayMedia(MediaSource):
     ) -> None:
         self.settings = settings
         self._byok = bool(credential)
-        self._key = require_key(
-            settings, setting="pixabay_api_key", credential=credential, provider="pixabay"
-        )
+        self._key = self.api_key(settings, credential)
         self.http = client_for(
             settings, provider="pixabay", base_url=settings.pixabay_base_url, transport=transport
         )

@@ -29,7 +29,6 @@ from typing import Any, ClassVar
 import httpx
 
 from reelforge.errors import ConfigError, InputError, ProviderError
-from reelforge.providers.base import require_key
 from reelforge.providers.http import client_for
 from reelforge.providers.research import (
     ErrorMemo,
@@ -114,9 +113,7 @@ class YouTubeResearch(ResearchSource):
     ) -> None:
         self.settings = settings
         self._byok = bool(credential)
-        self.key = require_key(
-            settings, setting="youtube_api_key", credential=credential, provider="youtube"
-        )
+        self.key = self.api_key(settings, credential)
         self.http = client_for(
             settings, provider="youtube", base_url=settings.youtube_base_url, transport=transport
         )

@@ -29,7 +29,7 @@ import httpx
 
 from reelforge.config import Settings
 from reelforge.errors import ProviderError
-from reelforge.providers.base import TTS, require_key
+from reelforge.providers.base import TTS
 from reelforge.providers.http import client_for
 from reelforge.providers.tts.audio import decode_to_wav, wav_duration, write_wav
 from reelforge.studio.models import Speech, WordTiming
@@ -73,9 +73,7 @@ class ElevenLabsTTS(TTS):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings
-        self._key = require_key(
-            settings, setting="elevenlabs_api_key", credential=credential, provider=self.name
-        )
+        self._key = self.api_key(settings, credential)
         self._transport = transport
 
     def speak(self, *, text: str, out_path: Path) -> Speech:
