@@ -19,8 +19,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from reelforge.av.ffmpeg import Invocation, probe, record_invocations, run_ffmpeg
 from reelforge.config import load_settings
-from reelforge.studio.ffmpeg import Invocation, probe, record_invocations, run_ffmpeg
 from reelforge.studio.models import Script
 from reelforge.studio.options import MakeOptions
 from reelforge.studio.pipeline import Pipeline, RenderResult

@@ -106,3 +106,55 @@ class RenderError(ReelforgeError):
         )
         self.stderr_tail = stderr_tail
         self.command = command or []
+
+
+class Unauthenticated(ReelforgeError):
+    code = "unauthenticated"
+
+
+class CodeRejected(InputError):
+    code = "invalid_code"
+
+
+class PlatformError(ProviderError):
+    """A platform refused or failed a call; ``platform_code`` is its own code word."""
+
+    code = "platform_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        platform_code: str,
+        retryable: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+        log_id: str = "",
+    ) -> None:
+        super().__init__(
+            message,
+            provider=provider,
+            retryable=retryable,
+            status=status,
+            retry_after=retry_after,
+            details={"platform_code": platform_code, "log_id": log_id},
+        )
+        self.platform_code = platform_code
+        self.log_id = log_id
+
+
+class ReconsentRequired(PlatformError):
+    """The grant is gone (expired, revoked, scope missing): the user must reconnect."""
+
+    code = "reconsent_required"
+
+
+class PostOutcomeUnknown(PlatformError):
+    """A create call may have reached the platform but its answer was lost.
+
+    Raised instead of sending it again, because a second call could make a
+    second post; the user checks their profile and decides.
+    """
+
+    code = "post_outcome_unknown"

@@ -8,10 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from reelforge.accounts import api_keys, users
-from reelforge.accounts.errors import Unauthenticated
-from reelforge.errors import InputError, NotFound
+from reelforge.accounts.tables import ApiKey
+from reelforge.errors import InputError, NotFound, Unauthenticated
 from reelforge.store.db import Database
-from reelforge.store.tables import ApiKey
 
 
 def _two_users(db: Database) -> tuple[str, str]:

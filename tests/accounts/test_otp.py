@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from reelforge.accounts import otp
-from reelforge.accounts.errors import CodeRejected
+from reelforge.accounts.tables import OtpCode
+from reelforge.clock import utc_now
 from reelforge.config import Settings
+from reelforge.errors import CodeRejected
 from reelforge.store.db import Database
-from reelforge.store.tables import OtpCode, utcnow
 
 EMAIL = "sam@example.com"
 
@@ -54,8 +55,8 @@ def test_P02_codes_expire_after_ten_minutes(sqlite_database: Database, settings:
     code = _issue(sqlite_database, settings)
     with sqlite_database.session() as s:
         row = s.scalars(select(OtpCode)).one()
-        assert timedelta(minutes=9) < row.expires_at - utcnow() <= timedelta(minutes=10)
-        row.expires_at = utcnow() - timedelta(seconds=1)  # ten minutes later
+        assert timedelta(minutes=9) < row.expires_at - utc_now() <= timedelta(minutes=10)
+        row.expires_at = utc_now() - timedelta(seconds=1)  # ten minutes later
     with pytest.raises(CodeRejected) as info:
         _verify(sqlite_database, settings, code)
     assert "expired" in info.value.message

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from reelforge.accounts import provider_keys, users
+from reelforge.accounts.tables import Secret
 from reelforge.accounts.vault import Vault
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, InputError, NotFound
 from reelforge.store.db import Database
-from reelforge.store.tables import Secret
 from tests.store.support import configured
 
 ALICE_KEY = "sk-alice-0123456789abcdef"

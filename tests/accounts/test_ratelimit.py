@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from reelforge.accounts.ratelimit import DbBackend, MemoryBackend, RateLimiter, Rule
+from reelforge.accounts.tables import RateLimitHit
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, QuotaExceeded
 from reelforge.store.db import Database
-from reelforge.store.tables import RateLimitHit
 from tests.store.support import configured
 
 

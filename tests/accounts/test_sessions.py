@@ -9,9 +9,9 @@ import jwt
 import pytest
 
 from reelforge.accounts import sessions, users
-from reelforge.accounts.errors import Unauthenticated
 from reelforge.accounts.keyfiles import server_secret
 from reelforge.config import Settings
+from reelforge.errors import Unauthenticated
 from reelforge.store.db import Database
 from tests.store.support import configured
 

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select, update
 
 from reelforge.accounts import users, vault
+from reelforge.accounts.tables import Secret
 from reelforge.accounts.vault import Vault
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, ReelforgeError
 from reelforge.store.db import Database
-from reelforge.store.tables import Secret
 from tests.store.support import configured
 
 TOKEN = "act.example-oauth-access-token-0123456789"

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reelforge.studio.ffmpeg import probe
+from reelforge.av.ffmpeg import probe
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:

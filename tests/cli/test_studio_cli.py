@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reelforge.studio.ffmpeg import probe
+from reelforge.av.ffmpeg import probe
 
 BENCH_SCRIPT = Path(__file__).parents[2] / "bench" / "fixtures" / "bench_script.json"
 TINY = ["--size", "180x320", "--fps", "24"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from reelforge.av.ffmpeg import run_ffmpeg
 from reelforge.providers.base import TTS
-from reelforge.studio.ffmpeg import run_ffmpeg
-from reelforge.studio.models import Speech, WordTiming
+from reelforge.providers.types.media import Speech, WordTiming
 
 WORD_S = 0.18
 

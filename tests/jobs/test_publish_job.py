@@ -15,12 +15,13 @@ from typing import Any, ClassVar
 import pytest
 from sqlalchemy import select, update
 
+from reelforge.clock import utc_now
 from reelforge.config import Settings
-from reelforge.jobs import publish_job
-from reelforge.publish.ledger_db import DbLedger
-from reelforge.publish.models import PostState
-from reelforge.services import forget_services, services_for
-from reelforge.store.tables import Job, utcnow
+from reelforge.jobs.tables import Job
+from reelforge.publish import publish_job
+from reelforge.publish.post_ledger import DbLedger
+from reelforge.publish.post_state import PostState
+from reelforge.runtime import forget_services, services_for
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, serve
 from tests.fakes.tiktok import FakeTikTok
 from tests.fakes.youtube_upload import FakeYouTube
@@ -107,8 +108,8 @@ def crash_at(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def _video_post(api: Api, settings: Settings, path: Path) -> tuple[Account, str, str]:
     """Upload a file as a video without probing it (11 MB of noise is not an MP4)."""
-    from reelforge.store.tables import Video
-    from reelforge.studio import videos
+    from reelforge.videos import service as videos
+    from reelforge.videos.tables import Video
 
     account = api.sign_up("once@example.com")
     connection = connect(api, account)
@@ -133,7 +134,7 @@ def _video_post(api: Api, settings: Settings, path: Path) -> tuple[Account, str,
 @pytest.fixture
 def no_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     """Noise files have no duration to read; the studio knows a render's duration anyway."""
-    from reelforge.studio.ffmpeg import MediaInfo
+    from reelforge.av.ffmpeg import MediaInfo
 
     monkeypatch.setattr(
         publish_job, "probe", lambda path: MediaInfo(20.0, 1080, 1920, 30.0, "h264", "aac", 48000)
@@ -147,7 +148,7 @@ def _restart(settings: Settings, job_id: str) -> str:
         job = db.get(Job, job_id)
         assert job is not None and job.state == "running"  # what a killed worker leaves
         db.execute(
-            update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow().replace(year=2000))
+            update(Job).where(Job.id == job_id).values(heartbeat_at=utc_now().replace(year=2000))
         )
     return run(settings, job_id)
 

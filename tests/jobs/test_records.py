@@ -2,16 +2,17 @@ from datetime import timedelta
 
 import pytest
 
+from reelforge.accounts.tables import User
+from reelforge.clock import utc_now
 from reelforge.errors import InputError, NotFound
 from reelforge.jobs import records
 from reelforge.store.db import Database
-from reelforge.store.tables import User, utcnow
 
 
 @pytest.fixture
 def owner(database: Database) -> str:
     with database.session() as db:
-        user = User(email="owner@example.com", age_confirmed_at=utcnow())
+        user = User(email="owner@example.com", age_confirmed_at=utc_now())
         db.add(user)
         db.flush()
         return user.id
@@ -38,7 +39,7 @@ def test_a_running_job_whose_worker_went_silent_is_taken_over(
     job_id = _job(database, owner)
     with database.session() as db:
         records.claim(db, job_id=job_id)
-    later = utcnow() + timedelta(seconds=91)
+    later = utc_now() + timedelta(seconds=91)
     with database.session() as db:
         assert records.orphaned(db, now=later) == [job_id]
         again = records.claim(db, job_id=job_id, now=later)
@@ -64,7 +65,7 @@ def test_cancelling_a_queued_job_ends_it_and_a_running_one_is_told(
 def test_another_owner_cannot_see_or_cancel_a_job(database: Database, owner: str) -> None:
     job_id = _job(database, owner)
     with database.session() as db:
-        other = User(email="other@example.com", age_confirmed_at=utcnow())
+        other = User(email="other@example.com", age_confirmed_at=utc_now())
         db.add(other)
         db.flush()
         other_id = other.id

@@ -8,11 +8,13 @@ import uuid
 
 import pytest
 
+from reelforge.accounts.tables import User
+from reelforge.clock import utc_now
 from reelforge.config import Settings
+from reelforge.jobs.tables import Job
 from reelforge.jobs.worker import start_embedded_worker
-from reelforge.services import services_for
-from reelforge.store.tables import Job, User, utcnow
-from reelforge.studio import videos
+from reelforge.runtime import services_for
+from reelforge.videos import service as videos
 
 REDIS_URL = os.environ.get("REELFORGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -35,7 +37,7 @@ def test_a_job_enqueued_on_redis_is_run_by_a_worker(settings: Settings) -> None:
     services = services_for(settings)
     assert type(services.queue.huey).__name__ == "RedisHuey"
     with services.database.session() as db:
-        user = User(email="redis@example.com", age_confirmed_at=utcnow())
+        user = User(email="redis@example.com", age_confirmed_at=utc_now())
         db.add(user)
         db.flush()
         options = {"voice": "none", "size": "180x320", "fps": 24, "x264_preset": "ultrafast"}

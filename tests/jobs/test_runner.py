@@ -7,15 +7,17 @@ from typing import Any, ClassVar
 
 import pytest
 
+from reelforge.accounts.tables import User
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import ProviderError
 from reelforge.jobs.queue import build_queue
 from reelforge.jobs.runner import backoff_seconds, run_job
+from reelforge.jobs.tables import Job
 from reelforge.providers import registry
-from reelforge.services import services_for
-from reelforge.store.tables import Job, User, utcnow
-from reelforge.studio import videos
-from reelforge.studio.models import Speech
+from reelforge.providers.types.media import Speech
+from reelforge.runtime import services_for
+from reelforge.videos import service as videos
 from tests.fakes.providers import FakeTTS
 
 
@@ -47,7 +49,7 @@ def _video_job(settings: Settings, voice: str) -> str:
     registry.register("tts", voice, f"tests.jobs.test_runner:{voice.capitalize()}TTS")
     services = services_for(settings)
     with services.database.session() as db:
-        user = User(email=f"{voice}@example.com", age_confirmed_at=utcnow())
+        user = User(email=f"{voice}@example.com", age_confirmed_at=utc_now())
         db.add(user)
         db.flush()
         options: dict[str, Any] = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reelforge.publish.ledger import InMemoryLedger
-from reelforge.publish.models import PostState
+from reelforge.publish.ledger_protocol import InMemoryLedger
+from reelforge.publish.post_state import PostState
 
 
 class SimulatedCrash(BaseException):  # BaseException: no `except Exception` stops it

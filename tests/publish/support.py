@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from pydantic import SecretStr
 
+from reelforge.av.ffmpeg import ffmpeg_exe
 from reelforge.config import Settings
 from reelforge.jobs.queue import JobQueue
 from reelforge.jobs.runner import run_job
-from reelforge.services import services_for
-from reelforge.studio.ffmpeg import ffmpeg_exe
+from reelforge.runtime import services_for
 from reelforge.web.app import create_app
 from tests.fakes.google_oauth import FakeGoogleOAuth
 from tests.fakes.server import serve

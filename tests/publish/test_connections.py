@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from reelforge.accounts import vault
+from reelforge.accounts.tables import Secret
+from reelforge.clock import utc_now
 from reelforge.config import Settings
-from reelforge.publish import tokens
-from reelforge.publish.errors_map import ReconsentRequired
-from reelforge.publish.tables import PlatformConnection
-from reelforge.services import services_for
-from reelforge.store.tables import Secret, utcnow
+from reelforge.connections import tokens
+from reelforge.connections.tables import PlatformConnection
+from reelforge.errors import ReconsentRequired
+from reelforge.runtime import services_for
 from reelforge.web.security import SESSION_COOKIE
 from tests.fakes.google_oauth import FakeGoogleOAuth
 from tests.fakes.server import FakeServer
@@ -80,7 +81,7 @@ def test_P08_oauth_tokens_are_encrypted_at_rest_and_the_vault_key_is_not_in_the_
         services,
         owner_id=account.user_id,
         connection_id=connection["id"],
-        now=utcnow() + timedelta(days=2),
+        now=utc_now() + timedelta(days=2),
     )
     issued = {*first, *_issued(tiktok)}
     assert len(issued) == 4
@@ -205,7 +206,7 @@ def test_a_declined_approval_is_explained(pub_api: Api) -> None:
 
 def test_an_expired_link_is_refused(pub_api: Api, pub_settings: Settings) -> None:
     account = pub_api.sign_up("slow@example.com")
-    from reelforge.publish.connections import complete_authorize, start_authorize, take_state
+    from reelforge.connections.service import complete_authorize, start_authorize, take_state
 
     services = services_for(pub_settings)
     with services.database.session() as db:
@@ -213,7 +214,7 @@ def test_an_expired_link_is_refused(pub_api: Api, pub_settings: Settings) -> Non
             db, services, owner_id=account.user_id, platform="tiktok", session_id=None
         )
     params = consent(url)
-    later = utcnow() + timedelta(seconds=pub_settings.oauth_state_ttl_s + 1)
+    later = utc_now() + timedelta(seconds=pub_settings.oauth_state_ttl_s + 1)
     with services.database.session() as db:
         taken = take_state(
             db, services, platform="tiktok", state=params["state"], browser_session=None, now=later
@@ -229,7 +230,7 @@ def test_rotated_refresh_tokens_are_stored_and_a_dead_grant_asks_for_reconsent(
     connection = connect(pub_api, account)
     services = services_for(pub_settings)
     (first_refresh,) = list(tiktok.refresh)
-    soon = utcnow() + timedelta(days=2)  # past the access token's one-day lifetime
+    soon = utc_now() + timedelta(days=2)  # past the access token's one-day lifetime
 
     new_access = tokens.access_token(
         services, owner_id=account.user_id, connection_id=connection["id"], now=soon

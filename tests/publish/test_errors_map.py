@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reelforge.publish.errors_map import (
-    ReconsentRequired,
+from reelforge.errors import ReconsentRequired
+from reelforge.providers.platforms.error_codes import (
     explain_fail_reason,
     google_oauth_error,
     tiktok_error,
@@ -82,7 +82,7 @@ def test_quota_exhaustion_is_retried_after_the_pacific_midnight_reset() -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from reelforge.publish.errors_map import seconds_to_quota_reset
+    from reelforge.providers.platforms.error_codes import seconds_to_quota_reset
 
     evening = datetime(2026, 3, 10, 23, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
     assert seconds_to_quota_reset(evening) == 3600

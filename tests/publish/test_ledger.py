@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reelforge.errors import InputError
-from reelforge.publish.ledger import InMemoryLedger
+from reelforge.publish.ledger_protocol import InMemoryLedger
 
 
 def test_a_post_moves_through_its_phases_and_keeps_its_status_history() -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from reelforge.config import Settings
-from reelforge.errors import InputError
+from reelforge.errors import InputError, PlatformError, PostOutcomeUnknown
 from reelforge.providers.platforms.tiktok_posting import TikTokPosting
-from reelforge.publish.errors_map import PlatformError, PostOutcomeUnknown
-from reelforge.publish.ledger import InMemoryLedger
-from reelforge.publish.machine import PollPolicy, publish_photos, publish_video
-from reelforge.publish.models import PlatformPost, PostRequest
+from reelforge.providers.types.publishing import PostRequest
+from reelforge.publish.ledger_protocol import InMemoryLedger
+from reelforge.publish.post_state import PlatformPost
+from reelforge.publish.tiktok_machine import PollPolicy, publish_photos, publish_video
 from tests.fakes.server import FakeServer
 from tests.fakes.tiktok import FakeTikTok
 from tests.publish.crashing import CrashingLedger, SimulatedCrash
@@ -325,7 +325,7 @@ def test_carousel_draft_ends_in_the_inbox(run: Run, tiktok: FakeTikTok) -> None:
 def test_duration_is_probed_from_the_file_when_not_given(
     run: Run, tmp_path: Path, tiktok: FakeTikTok
 ) -> None:
-    from reelforge.studio.ffmpeg import run_ffmpeg
+    from reelforge.av.ffmpeg import run_ffmpeg
 
     clip = tmp_path / "two_seconds.mp4"
     run_ffmpeg(

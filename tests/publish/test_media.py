@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.publish.tables import Post
-from reelforge.services import services_for
-from reelforge.store.tables import utcnow
+from reelforge.runtime import services_for
 from tests.fakes.tiktok import FakeTikTok
 from tests.publish.support import connect, media_path, post, run, upload_images
 from tests.web.support import Api
@@ -44,7 +44,7 @@ def test_images_are_served_without_sign_in_while_recent_then_gone(
         db.execute(
             update(Post)
             .where(Post.id == post_id)
-            .values(finished_at=utcnow() - timedelta(hours=hours, minutes=1))
+            .values(finished_at=utc_now() - timedelta(hours=hours, minutes=1))
         )
     assert pub_api.client.get(paths[0]).status_code == 404
 
@@ -75,7 +75,7 @@ def test_a_scheduled_posts_images_are_not_public_before_it_goes_out(
         connection_id=connection["id"],
         images=upload_images(pub_api, account, 1),
         title="Tomorrow",
-        publish_at=(utcnow() + timedelta(days=1)).isoformat(),
+        publish_at=(utc_now() + timedelta(days=1)).isoformat(),
     )
     with services_for(pub_settings).database.session() as db:
         row = db.get(Post, made["post"]["id"])

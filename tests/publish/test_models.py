@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reelforge.errors import InputError
-from reelforge.publish.models import ConnectionTokens, PostRequest, utf16_len
+from reelforge.providers.types.publishing import ConnectionTokens, PostRequest, utf16_len
 
 
 def test_a_post_is_either_a_video_or_images() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from reelforge.config import Settings
 from reelforge.errors import InputError
-from reelforge.publish.models import PostRequest
+from reelforge.providers.types.publishing import PostRequest
 from reelforge.publish.outbox import outbox_dir, write_outbox
 
 

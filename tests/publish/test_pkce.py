@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reelforge.errors import InputError
-from reelforge.publish import pkce
+from reelforge.providers.platforms import pkce
 
 RFC_VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"  # RFC 7636 appendix B
 

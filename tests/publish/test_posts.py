@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.jobs import records
+from reelforge.jobs.tables import Job
 from reelforge.publish.outbox import outbox_dir
-from reelforge.services import services_for
-from reelforge.store.tables import Job, utcnow
+from reelforge.runtime import services_for
 from tests.fakes.server import FakeServer
 from tests.fakes.tiktok import FakeTikTok
 from tests.fakes.youtube_upload import FakeYouTube
@@ -259,7 +260,7 @@ def test_P13_a_job_never_posts_another_users_post(
         connection_id=connection["id"],
         images=images,
         title="mine",
-        publish_at=(utcnow() + timedelta(days=30)).isoformat(),
+        publish_at=(utc_now() + timedelta(days=30)).isoformat(),
     )
     with services_for(pub_settings).database.session() as db:  # a job forged for the intruder
         forged = records.create_job(

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.publish import retention
 from reelforge.publish.tables import RetentionSweep, Upload
-from reelforge.services import services_for
-from reelforge.store.tables import utcnow
+from reelforge.runtime import services_for
 from tests.publish.support import connect, get_post, post, run, upload_images
 from tests.web.support import Api
 
@@ -28,7 +28,7 @@ def test_P17_posted_images_are_deleted_7_days_after_posting_and_the_sweep_says_s
     images = upload_images(pub_api, account, 3)
     made = post(pub_api, account, connection_id=connection["id"], images=images, title="Go")
     assert run(pub_settings, made["job"]["id"]) == "succeeded"
-    posted_at = utcnow()
+    posted_at = utc_now()
     listed = pub_api.client.get("/api/v1/uploads", headers=account.headers).json()
     assert all(u["posted_at"] for u in listed) and len(_stored(pub_settings)) == 3
     services = services_for(pub_settings)
@@ -55,7 +55,7 @@ def test_P17_unposted_images_go_after_the_configured_days_unless_a_post_waits_fo
     connection = connect(pub_api, account)
     idle = upload_images(pub_api, account, 1)
     waiting = upload_images(pub_api, account, 1)
-    later = utcnow() + timedelta(days=60)
+    later = utc_now() + timedelta(days=60)
     post(
         pub_api,
         account,
@@ -68,8 +68,8 @@ def test_P17_unposted_images_go_after_the_configured_days_unless_a_post_waits_fo
     days = pub_settings.upload_retention_unposted_days
     assert days == 30
 
-    assert retention.sweep(services, now=utcnow() + timedelta(days=29)).upload_ids == ()
-    swept = retention.sweep(services, now=utcnow() + timedelta(days=30, minutes=5))
+    assert retention.sweep(services, now=utc_now() + timedelta(days=29)).upload_ids == ()
+    swept = retention.sweep(services, now=utc_now() + timedelta(days=30, minutes=5))
 
     assert swept.upload_ids == tuple(idle) and swept.unposted_removed == 1
     with services.database.session() as db:
@@ -95,14 +95,14 @@ def test_uploads_show_when_they_will_be_deleted(pub_api: Api) -> None:
     upload_images(pub_api, account, 1)
     (shown,) = pub_api.client.get("/api/v1/uploads", headers=account.headers).json()
     assert shown["posted_at"] is None
-    assert shown["deleted_after"][:10] == (utcnow() + timedelta(days=30)).date().isoformat()
+    assert shown["deleted_after"][:10] == (utc_now() + timedelta(days=30)).date().isoformat()
 
 
 def test_abandoned_authorize_links_are_swept_with_their_verifiers(
     pub_api: Api, pub_settings: Settings
 ) -> None:
-    from reelforge.publish.tables import OAuthState
-    from reelforge.store.tables import Secret
+    from reelforge.accounts.tables import Secret
+    from reelforge.connections.tables import OAuthState
 
     account = pub_api.sign_up("abandoned@example.com")
     pub_api.client.get("/api/v1/connections/tiktok/authorize", headers=account.headers)
@@ -110,7 +110,7 @@ def test_abandoned_authorize_links_are_swept_with_their_verifiers(
     retention.sweep(services)  # still valid: kept
     with services.database.session() as db:
         assert len(db.scalars(select(OAuthState)).all()) == 1
-    retention.sweep(services, now=utcnow() + timedelta(hours=1))
+    retention.sweep(services, now=utc_now() + timedelta(hours=1))
     with services.database.session() as db:
         assert db.scalars(select(OAuthState)).all() == []
         assert db.scalars(select(Secret).where(Secret.kind == "oauth_pkce")).all() == []

@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.jobs.queue import build_queue
+from reelforge.jobs.tables import Job
 from reelforge.publish.scheduler import run_due
 from reelforge.publish.tables import Post
-from reelforge.services import services_for
-from reelforge.store.tables import Job, utcnow
+from reelforge.runtime import services_for
 from tests.fakes.server import FakeServer
 from tests.fakes.tiktok import FakeTikTok
 from tests.publish.support import (
@@ -55,7 +56,7 @@ def test_a_scheduled_post_goes_out_at_its_time_and_only_once(
     pub_api: Api, pub_settings: Settings, tiktok: FakeTikTok
 ) -> None:
     account = pub_api.sign_up("planner@example.com")
-    at = utcnow() + timedelta(hours=1)
+    at = utc_now() + timedelta(hours=1)
     post_id = _scheduled(pub_api, account, at)
     services, queue = services_for(pub_settings), queue_of(pub_settings)
 
@@ -76,7 +77,7 @@ def test_a_time_missed_during_downtime_posts_once_when_workers_start(
     pub_api: Api, pub_settings: Settings, tiktok: FakeTikTok
 ) -> None:
     account = pub_api.sign_up("downtime@example.com")
-    at = utcnow() + timedelta(minutes=10)
+    at = utc_now() + timedelta(minutes=10)
     post_id = _scheduled(pub_api, account, at)
     back = at + timedelta(hours=5)  # the server was down when the time came
     services = services_for(pub_settings)
@@ -115,7 +116,7 @@ def test_a_scheduled_post_can_be_cancelled_and_never_goes_out(
     pub_api: Api, pub_settings: Settings, tiktok: FakeTikTok
 ) -> None:
     account = pub_api.sign_up("changed-mind@example.com")
-    at = utcnow() + timedelta(hours=2)
+    at = utc_now() + timedelta(hours=2)
     post_id = _scheduled(pub_api, account, at)
     answer = pub_api.client.post(f"/api/v1/posts/{post_id}/cancel", headers=account.headers)
     assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
@@ -197,7 +198,7 @@ def test_an_unknown_time_zone_is_refused_with_an_example(pub_api: Api) -> None:
 def test_scheduled_rows_are_the_truth(pub_api: Api, pub_settings: Settings) -> None:
     """No queue message carries the schedule: a new queue (another machine) still finds it."""
     account = pub_api.sign_up("truth@example.com")
-    at = utcnow() + timedelta(minutes=5)
+    at = utc_now() + timedelta(minutes=5)
     post_id = _scheduled(pub_api, account, at)
     with services_for(pub_settings).database.session() as db:
         row = db.get(Post, post_id)
@@ -211,10 +212,10 @@ def test_a_worker_started_after_downtime_posts_the_missed_post_once(
     pub_api: Api, pub_settings: Settings, tiktok: FakeTikTok, tiktok_server: FakeServer
 ) -> None:
     account = pub_api.sign_up("restart@example.com")
-    post_id = _scheduled(pub_api, account, utcnow() + timedelta(minutes=30))
+    post_id = _scheduled(pub_api, account, utc_now() + timedelta(minutes=30))
     with services_for(pub_settings).database.session() as db:  # ... and the server was down
         db.execute(
-            update(Post).where(Post.id == post_id).values(publish_at=utcnow() - timedelta(hours=3))
+            update(Post).where(Post.id == post_id).values(publish_at=utc_now() - timedelta(hours=3))
         )
     for _ in range(2):  # started, stopped, started again
         worker = worker_process(pub_settings, tiktok_server.base_url)

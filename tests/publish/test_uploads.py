@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from reelforge.clock import utc_now
 from reelforge.config import Settings
-from reelforge.store.tables import utcnow
 from tests.publish.support import connect, png_bytes, post, tiny_mp4, upload_images
 from tests.web.support import Api, assert_error
 
@@ -83,7 +83,7 @@ def test_an_image_a_scheduled_post_needs_cannot_be_deleted_until_it_is_cancelled
         connection_id=connection["id"],
         images=[image],
         title="Soon",
-        publish_at=(utcnow() + timedelta(days=1)).isoformat(),
+        publish_at=(utc_now() + timedelta(days=1)).isoformat(),
     )
     refused = pub_api.client.delete(f"/api/v1/uploads/{image}", headers=account.headers)
     assert "cancel that post first" in assert_error(refused, 400)["message"]

@@ -9,8 +9,9 @@ import pytest
 
 from reelforge.config import Settings
 from reelforge.providers.platforms.youtube_upload import YouTubeUploader
-from reelforge.publish.ledger import InMemoryLedger
-from reelforge.publish.models import PlatformPost, PostRequest
+from reelforge.providers.types.publishing import PostRequest
+from reelforge.publish.ledger_protocol import InMemoryLedger
+from reelforge.publish.post_state import PlatformPost
 from reelforge.publish.youtube_machine import publish_youtube
 from tests.fakes.youtube_upload import FakeYouTube
 from tests.publish.crashing import CrashingLedger, SimulatedCrash

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from reelforge.research.models import VideoStats
+from reelforge.providers.types.research import VideoStats
 
 # Creator "bakes" (YouTube): 8 videos, every 2 days at 23:30 UTC from Monday 2024-01-01.
 BAKES_VIEWS = [100, 120, 80, 100, 1000, 110, 90, 100]

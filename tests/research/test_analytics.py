@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from reelforge.errors import InputError
+from reelforge.providers.types.research import VideoStats
 from reelforge.research.analytics import (
     breakouts,
     creator_summaries,
@@ -17,9 +18,8 @@ from reelforge.research.analytics import (
     weekday_hour,
 )
 from reelforge.research.frame import SCHEMA, VideoFrame
-from reelforge.research.growth import growth
-from reelforge.research.models import StatSnapshot, VideoStats
-from reelforge.research.words import word_stats
+from reelforge.research.growth import StatSnapshot, growth
+from reelforge.research.word_stats import word_stats
 
 
 def frame_of(videos_by_creator: dict[str, list[VideoStats]]) -> VideoFrame:

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from reelforge.errors import NotFound
+from reelforge.providers.types.research import VideoStats
 from reelforge.research.analytics import report
-from reelforge.research.analytics_models import TimePoint
+from reelforge.research.analytics_results import TimePoint
 from reelforge.research.charts import CHARTS, render_chart, views_over_time_svg
 from reelforge.research.frame import VideoFrame
-from reelforge.research.models import VideoStats
 
 NS = "{http://www.w3.org/2000/svg}"
 

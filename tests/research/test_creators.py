@@ -9,24 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 from reelforge.accounts import users
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import InputError, NotFound
-from reelforge.research import (
-    creators,
-    dna_service,
-    dna_store,
-    file_import,
-    ingest,
-    insights,
-    quota,
-    refresh,
-    workspace,
-)
-from reelforge.research.dna import ContentDNA
-from reelforge.research.models import VideoStats
+from reelforge.providers.types.research import VideoStats
+from reelforge.research import creators, ingest, quota, workspace
+from reelforge.research import import_service as file_import
+from reelforge.research import refresh_job as refresh
+from reelforge.research import report_service as insights
+from reelforge.research.dna import service as dna_service
+from reelforge.research.dna import versions as dna_store
+from reelforge.research.dna.profile import ContentDNA
 from reelforge.research.tables import ResearchVideo, VideoSnapshot
-from reelforge.services import Services, services_for
-from reelforge.store.tables import utcnow
+from reelforge.runtime import Services, services_for
 from tests.research.support import CSV_HEADER, csv_rows
 from tests.store.support import database, db_settings  # noqa: F401
 
@@ -153,7 +148,7 @@ def test_a_stale_snapshot_is_never_read_after_a_change(services: Services) -> No
 def test_upserts_keep_one_row_per_video_and_one_snapshot_per_capture(services: Services) -> None:
     owner = _user(services, "sam@example.com")
     creator = _creator_with_videos(services, owner, "baker", n=0)
-    when = utcnow()
+    when = utc_now()
     with services.database.session() as db:
         first = ingest.upsert_videos(
             db, owner_id=owner, creator_id=creator, videos=_videos(3, prefix="v"), captured_at=when

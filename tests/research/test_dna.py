@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from reelforge.errors import InputError
-from reelforge.research.derive import derive_dna
-from reelforge.research.dna import WIZARD_QUESTIONS, ContentDNA, dna_from_answers
-from reelforge.research.models import VideoStats
+from reelforge.providers.types.research import VideoStats
+from reelforge.research.dna.derive import derive_dna
+from reelforge.research.dna.profile import WIZARD_QUESTIONS, ContentDNA, dna_from_answers
 
 
 def test_derived_length_hooks_topics_and_times_cite_their_evidence(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from reelforge.providers.types.research import VideoStats
 from reelforge.research.analytics import breakouts
-from reelforge.research.dna import ContentDNA
+from reelforge.research.dna.profile import ContentDNA
 from reelforge.research.frame import VideoFrame
 from reelforge.research.ideas import heuristic_ideas, ideas_prompt
-from reelforge.research.models import VideoStats
 
 
 def test_ideas_come_from_breakouts_and_say_they_are_a_heuristic(

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reelforge.errors import InputError
-from reelforge.research.importers import import_file, parse_csv, parse_ytdlp
-from reelforge.research.models import CreatorRef, VideoStats
+from reelforge.providers.types.research import CreatorRef, VideoStats
+from reelforge.research.import_formats import import_file, parse_csv, parse_ytdlp
 
 # Shaped like `yt-dlp --dump-json` output (trimmed: the real lines carry formats etc.).
 TIKTOK_LINE = {

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from reelforge.errors import InputError
-from reelforge.research.models import CreatorRef, VideoStats
+from reelforge.providers.types.research import CreatorRef, VideoStats
 
 
 @pytest.mark.parametrize(

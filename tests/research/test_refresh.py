@@ -14,10 +14,10 @@ from sqlalchemy import inspect, select
 from reelforge.config import Settings
 from reelforge.jobs.queue import build_queue
 from reelforge.jobs.runner import run_job
+from reelforge.jobs.tables import Job
 from reelforge.research.tables import QuotaUsage, ResearchVideo
-from reelforge.services import services_for
+from reelforge.runtime import services_for
 from reelforge.store.db import Database
-from reelforge.store.tables import Job
 from reelforge.web.app import create_app
 from tests.fakes.server import FakeRequest, FakeResponse, serve
 from tests.fakes.tiktok_research import CLIENT_KEY, CLIENT_SECRET, FakeTikTokResearch, tt_video

@@ -8,24 +8,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from reelforge.accounts.tables import ApiKey, OtpCode, Secret, UsageCounter, User, UserSession
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import ConfigError
+from reelforge.jobs.tables import Job, JobEvent
 from reelforge.store.db import Database, database_url
-from reelforge.store.tables import (
-    OWNED_TABLES,
-    ApiKey,
-    Job,
-    JobEvent,
-    OtpCode,
-    Secret,
-    UsageCounter,
-    User,
-    UserSession,
-    Video,
-    new_id,
-    utcnow,
-)
+from reelforge.store.orm import new_id
+from reelforge.videos.tables import Video
 from tests.store.support import configured
+
+OWNED_TABLES = (UserSession, OtpCode, ApiKey, Secret, UsageCounter, Video, Job, JobEvent)
 
 
 def test_default_database_is_sqlite_in_home_with_wal_and_foreign_keys(settings: Settings) -> None:
@@ -57,7 +50,7 @@ def test_unsupported_database_url_names_the_setting(url: str) -> None:
 
 
 def _one_of_everything(db: Database) -> str:
-    now = utcnow()
+    now = utc_now()
     with db.session() as s:
         user = User(email=f"{new_id()}@example.com", age_confirmed_at=now)
         s.add(user)
@@ -116,7 +109,7 @@ def test_json_and_datetimes_round_trip_timezone_aware(database: Database) -> Non
         video = s.scalars(select(Video).where(Video.owner_id == uid)).one()
         assert video.options == {"preset": "vertical"}
         assert video.created_at.tzinfo is not None
-        assert abs(video.created_at - utcnow()) < timedelta(minutes=5)
+        assert abs(video.created_at - utc_now()) < timedelta(minutes=5)
 
 
 def test_ids_are_time_ordered_uuid7() -> None:

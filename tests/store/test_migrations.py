@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from reelforge.config import Settings
 from reelforge.store.db import Database, database_url
 from reelforge.store.migrations import current_revision, head_revision, upgrade, upgrade_database
-from reelforge.store.tables import Base
+from reelforge.store.orm import Base
 
 REQUIRED = {
     "users",

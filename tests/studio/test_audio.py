@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from reelforge.av.ffmpeg import measure_loudness, probe, run_ffmpeg
 from reelforge.studio.audio import AudioPlan, build_soundtrack
-from reelforge.studio.ffmpeg import measure_loudness, probe, run_ffmpeg
 
 
 def _tone(path: Path, *, freq: int, seconds: float, volume: float = 1.0) -> Path:

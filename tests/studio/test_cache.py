@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from reelforge.providers.types.media import WordTiming
 from reelforge.studio.cache import StageCache, stage_key
-from reelforge.studio.models import WordTiming
 
 
 def test_keys_change_with_any_input_and_are_stable_otherwise() -> None:

@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
+from reelforge.av.ffmpeg import ffmpeg_exe, run_ffmpeg
 from reelforge.errors import InputError
+from reelforge.providers.types.media import WordTiming
 from reelforge.studio.captions import (
     Box,
     CaptionStyle,
@@ -23,9 +25,7 @@ from reelforge.studio.captions import (
     safe_zone,
 )
 from reelforge.studio.captions_ass import srt_time
-from reelforge.studio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from reelforge.studio.fonts import copy_font_dir, default_font_path
-from reelforge.studio.models import WordTiming
 
 FONT = default_font_path()
 STORY = (

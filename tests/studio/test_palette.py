@@ -7,8 +7,7 @@ import pytest
 from PIL import Image
 
 from reelforge.errors import InputError
-from reelforge.providers.media.procedural import STYLES, render_background
-from reelforge.studio.palette import (
+from reelforge.providers.media.palette import (
     MIN_CONTRAST,
     PALETTES,
     contrast_from_luminance,
@@ -17,6 +16,7 @@ from reelforge.studio.palette import (
     luminance_of,
     relative_luminance,
 )
+from reelforge.providers.media.procedural import STYLES, render_background
 
 
 def min_contrast_over_pixels(image: Image.Image, text_hex: str) -> float:

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from reelforge.av.ffmpeg import probe, run_ffmpeg
 from reelforge.config import Settings
 from reelforge.providers import registry
-from reelforge.studio.ffmpeg import probe, run_ffmpeg
 from reelforge.studio.models import Script
 from reelforge.studio.options import MakeOptions
 from reelforge.studio.pipeline import Pipeline

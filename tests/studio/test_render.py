@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from reelforge.av.ffmpeg import probe, run_ffmpeg
 from reelforge.errors import InputError, RenderError
-from reelforge.studio.ffmpeg import probe, run_ffmpeg
-from reelforge.studio.models import MediaAsset, RenderSpec
+from reelforge.providers.types.media import MediaAsset
+from reelforge.studio.models import RenderSpec
 from reelforge.studio.render import Segment, frame_aligned, join_segments, render_segment
 
 SPEC = RenderSpec(width=180, height=320, fps=24, crf=28, x264_preset="ultrafast")

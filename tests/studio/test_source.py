@@ -16,7 +16,8 @@ from reelforge.providers.imagegen.openai_images import OpenAIImageGen
 from reelforge.providers.media.library import LibraryMedia
 from reelforge.providers.media.pexels import PexelsMedia
 from reelforge.providers.media.procedural import ProceduralMedia
-from reelforge.studio.models import MediaAsset, Visual, VisualKind
+from reelforge.providers.types.media import MediaAsset
+from reelforge.studio.models import Visual, VisualKind
 from reelforge.studio.source import attribution_lines, source_scene
 from tests.fakes import openai_images
 from tests.fakes.openai_images import FakeOpenAIImages

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from reelforge.studio.speakable import cardinal, ordinal, spoken_words, to_speakable, year
+from reelforge.speech.speakable import cardinal, ordinal, spoken_words, to_speakable, year
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from reelforge.providers.base import TTS
 from reelforge.providers.tts.audio import write_wav
 from reelforge.providers.tts.piper import PiperTTS
 from reelforge.providers.tts.silent import SilentTTS
-from reelforge.studio.models import Speech, WordTiming
-from reelforge.studio.speakable import spoken_words
+from reelforge.providers.types.media import Speech, WordTiming
+from reelforge.speech.speakable import spoken_words
 from reelforge.studio.voice import SILENT_WARNING, voice_scene
 
 

@@ -56,8 +56,8 @@ def seed_provider_key(api: Api, victim: Account, db: Database) -> dict[str, str]
 def seed_video(api: Api, victim: Account, db: Database) -> dict[str, str]:
     """A video with a job and a stored MP4 (no render needed: the bytes stand in for it)."""
     from reelforge.store.blobs import open_blob_store
-    from reelforge.store.tables import Video
-    from reelforge.studio.videos import file_key
+    from reelforge.videos.service import file_key
+    from reelforge.videos.tables import Video
 
     answer = api.client.post(
         "/api/v1/videos", json={"topic": "the victim's secret topic"}, headers=victim.headers

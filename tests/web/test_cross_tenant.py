@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from reelforge.accounts.tables import ApiKey
 from reelforge.store.db import Database
-from reelforge.store.tables import ApiKey
 from reelforge.web.deps import DbDep, PrincipalDep
 from tests.web.support import Api, bearer
 from tests.web.tenancy import SEEDERS, Walk

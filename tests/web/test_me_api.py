@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from reelforge.accounts.tables import OtpCode, User
+from reelforge.schema import owned_tables
 from reelforge.store.blobs import open_blob_store, owner_prefix
 from reelforge.store.db import Database
-from reelforge.store.schema import owned_tables
-from reelforge.store.tables import OtpCode, User
 from tests.web.support import Api, assert_error, bearer
 
 

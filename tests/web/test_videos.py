@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from reelforge.av.ffmpeg import probe
 from reelforge.config import Settings
 from reelforge.jobs.runner import run_job
-from reelforge.studio.ffmpeg import probe
 from tests.web.support import Api, assert_error, bearer
 
 TINY = {"size": "180x320", "fps": 24, "x264_preset": "ultrafast", "voice": "none"}

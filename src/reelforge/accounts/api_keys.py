@@ -16,9 +16,9 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from reelforge.accounts.errors import Unauthenticated
-from reelforge.errors import InputError, NotFound
-from reelforge.store.tables import ApiKey, User, utcnow
+from reelforge.accounts.tables import ApiKey, User
+from reelforge.clock import utc_now
+from reelforge.errors import InputError, NotFound, Unauthenticated
 
 KEY_PREFIX = "rf_live_"
 SHOWN_PREFIX_CHARS = 6  # random characters kept for display after "rf_live_"
@@ -66,7 +66,7 @@ def revoke_api_key(db: Session, *, owner_id: str, key_id: str) -> None:
     ).first()
     if row is None:
         raise NotFound("No such API key.")
-    row.revoked_at = utcnow()
+    row.revoked_at = utc_now()
     db.flush()
 
 
@@ -77,7 +77,7 @@ def authenticate_api_key(db: Session, *, key: str) -> tuple[User, ApiKey]:
         raise Unauthenticated("That API key is not valid.")
     if row.revoked_at is not None:
         raise Unauthenticated("That API key was revoked; create a new one.")
-    now = utcnow()
+    now = utc_now()
     db.execute(
         update(ApiKey)
         .where(ApiKey.id == row.id)

@@ -19,10 +19,11 @@ from typing import Literal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from reelforge.accounts.errors import CodeRejected
 from reelforge.accounts.keyfiles import derived_key
+from reelforge.accounts.tables import OtpCode
+from reelforge.clock import utc_now
 from reelforge.config import Settings
-from reelforge.store.tables import OtpCode, utcnow
+from reelforge.errors import CodeRejected
 
 Purpose = Literal["signin", "email_change"]
 CODE_DIGITS = 6
@@ -40,7 +41,7 @@ def issue_code(
     same = OtpCode.email == email if purpose == "signin" else OtpCode.user_id == user_id
     db.execute(delete(OtpCode).where(OtpCode.purpose == purpose, same))
     # Expired codes of addresses that never came back: no reason to keep them.
-    db.execute(delete(OtpCode).where(OtpCode.expires_at < utcnow() - timedelta(days=1)))
+    db.execute(delete(OtpCode).where(OtpCode.expires_at < utc_now() - timedelta(days=1)))
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     db.add(
         OtpCode(
@@ -48,7 +49,7 @@ def issue_code(
             purpose=purpose,
             user_id=user_id,
             code_hash=_hash(settings, purpose=purpose, email=email, code=code),
-            expires_at=utcnow() + timedelta(seconds=settings.otp_ttl_s),
+            expires_at=utc_now() + timedelta(seconds=settings.otp_ttl_s),
         )
     )
     db.flush()
@@ -76,7 +77,7 @@ def verify_code(
     else:
         query = query.where(OtpCode.user_id == (user_id or ""))
     row = db.scalars(query.order_by(OtpCode.created_at.desc()).limit(1)).first()
-    if row is None or row.expires_at <= utcnow():
+    if row is None or row.expires_at <= utc_now():
         raise CodeRejected("That code is wrong or has expired. Ask for a new code.")
     if row.attempts >= settings.otp_max_attempts:
         raise CodeRejected(
@@ -94,7 +95,7 @@ def verify_code(
             else "That code is wrong, and it is now locked. Ask for a new code.",
             details={"tries_left": left},
         )
-    row.used_at = utcnow()
+    row.used_at = utc_now()
     db.flush()
     return row
 

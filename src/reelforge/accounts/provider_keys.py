@@ -21,11 +21,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import usage, vault
+from reelforge.accounts.tables import User
 from reelforge.accounts.vault import Vault
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, InputError, NotFound
 from reelforge.providers.registry import BUILTINS
-from reelforge.store.tables import User
 
 KIND = "provider_key"
 KEY_MAX = 4096

@@ -34,9 +34,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from reelforge.accounts.keyfiles import derived_key
+from reelforge.accounts.tables import RateLimitHit
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, QuotaExceeded
-from reelforge.store.tables import RateLimitHit
 
 RULES = (
     "code_per_email",

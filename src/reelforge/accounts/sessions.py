@@ -15,10 +15,11 @@ import jwt
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from reelforge.accounts.errors import Unauthenticated
 from reelforge.accounts.keyfiles import derived_key
+from reelforge.accounts.tables import User, UserSession
+from reelforge.clock import utc_now
 from reelforge.config import Settings
-from reelforge.store.tables import User, UserSession, utcnow
+from reelforge.errors import Unauthenticated
 
 ISSUER = "reelforge"
 ALGORITHM = "HS256"
@@ -27,7 +28,7 @@ TOUCH_EVERY = timedelta(minutes=5)  # how often last_seen_at is written
 
 def create_session(db: Session, *, settings: Settings, user_id: str) -> tuple[UserSession, str]:
     """A new session row and the signed token that names it."""
-    now = utcnow()
+    now = utc_now()
     row = UserSession(user_id=user_id, created_at=now, last_seen_at=now)
     row.expires_at = now + timedelta(seconds=settings.session_ttl_s)
     db.add(row)
@@ -58,7 +59,7 @@ def authenticate_token(db: Session, *, settings: Settings, token: str) -> tuple[
     except jwt.InvalidTokenError as exc:
         raise Unauthenticated("That token is not valid; sign in again.") from exc
     row = db.get(UserSession, str(claims["sid"]))
-    now = utcnow()
+    now = utc_now()
     if row is None or row.user_id != claims["sub"] or row.expires_at <= now:
         raise Unauthenticated("This session has ended; sign in again.")
     user = db.get(User, row.user_id)

@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reelforge.accounts.tables import UsageCounter, User
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, QuotaExceeded
-from reelforge.store.tables import UsageCounter, User, utcnow
 
 METRICS = ("api_requests", "jobs", "renders", "render_seconds", "posts")
 PERIODS = ("month", "day")
@@ -61,7 +62,7 @@ def plan_for(settings: Settings, name: str | None) -> Plan:
 
 
 def period_bounds(period: str, now: datetime | None = None) -> tuple[datetime, datetime]:
-    moment = (now or utcnow()).astimezone(UTC)
+    moment = (now or utc_now()).astimezone(UTC)
     if period == "day":
         start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
         return start, start + timedelta(days=1)

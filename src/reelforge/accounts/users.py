@@ -11,10 +11,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import ratelimit
+from reelforge.accounts.tables import OtpCode, User
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import InputError, NotFound
 from reelforge.store.blobs import BlobStore, owner_prefix
-from reelforge.store.tables import OtpCode, User, utcnow
 
 MIN_AGE = 13
 NAME_MAX = 200
@@ -64,7 +65,7 @@ def create_user(db: Session, *, email: str, age_confirmed: bool, name: str | Non
     address = normalize_email(email)
     if find_user_by_email(db, email=address) is not None:
         raise InputError("An account with this email already exists; sign in instead.")
-    user = User(email=address, name=clean_name(name), age_confirmed_at=utcnow())
+    user = User(email=address, name=clean_name(name), age_confirmed_at=utc_now())
     db.add(user)
     db.flush()
     return user

@@ -30,10 +30,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from reelforge.accounts.keyfiles import read_or_create, write_secret_file
+from reelforge.accounts.tables import Secret
+from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, ReelforgeError
 from reelforge.store.db import Database
-from reelforge.store.tables import Secret, utcnow
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -173,7 +174,7 @@ def put_secret(
         row = Secret(owner_id=owner_id, kind=kind, name=name)
         db.add(row)
     else:
-        row.updated_at = utcnow()
+        row.updated_at = utc_now()
     row.key_id, row.nonce, row.ciphertext, row.hint = (
         sealed.key_id,
         sealed.nonce,

@@ -52,7 +52,7 @@ def login(
 def _local_key(email: str) -> str:
     """Operator access: whoever can read this home may act as a local account in it."""
     from reelforge.accounts import api_keys, users
-    from reelforge.services import services_for
+    from reelforge.runtime import services_for
 
     settings = load_settings()
     services = services_for(settings)

@@ -194,7 +194,7 @@ def import_file(
 
 
 def _report_tables(data: dict[str, Any]) -> None:
-    from reelforge.research.analytics_models import AnalyticsReport
+    from reelforge.research.analytics_results import AnalyticsReport
 
     report = AnalyticsReport.model_validate(data["report"])
     labels: dict[str, str] = data["creators"]
@@ -254,7 +254,7 @@ def report(
         if html is not None:
             charts = _charts(api, data["charts"], params)
     if html is not None:
-        from reelforge.research.analytics_models import AnalyticsReport
+        from reelforge.research.analytics_results import AnalyticsReport
         from reelforge.research.report_html import html_report
 
         page = html_report(

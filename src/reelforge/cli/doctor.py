@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from rich.table import Table
 
+from reelforge.av.ffmpeg import ffmpeg_exe
 from reelforge.cli.output import console
 from reelforge.config import Settings, load_settings
 from reelforge.errors import ConfigError
-from reelforge.studio.ffmpeg import ffmpeg_exe
 
 
 @dataclass(frozen=True)

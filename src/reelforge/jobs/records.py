@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from reelforge.clock import utc_now
 from reelforge.errors import InputError, NotFound
-from reelforge.store.tables import Job, JobEvent, Video, utcnow
+from reelforge.jobs.tables import Job, JobEvent
+from reelforge.videos.tables import Video
 
 ACTIVE = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled")
@@ -72,7 +74,7 @@ def claim(
     stale_after: timedelta = DEFAULT_STALE_AFTER,
 ) -> Job | None:
     """Take a queued (or orphaned running) job for this worker; None if someone else has it."""
-    now = now or utcnow()
+    now = now or utc_now()
     result = db.execute(
         update(Job)
         .where(
@@ -96,7 +98,7 @@ def heartbeat(db: Session, *, job_id: str, stage: str, progress: float, message:
     job = db.get(Job, job_id, populate_existing=True)
     if job is None:
         return True  # the job (or its owner) was deleted: stop working on it
-    job.stage, job.progress, job.heartbeat_at = stage, round(progress, 4), utcnow()
+    job.stage, job.progress, job.heartbeat_at = stage, round(progress, 4), utc_now()
     db.add(
         JobEvent(
             job_id=job_id,
@@ -110,7 +112,7 @@ def heartbeat(db: Session, *, job_id: str, stage: str, progress: float, message:
 
 
 def _end(db: Session, job: Job, *, state: str, message: str) -> None:
-    job.state, job.finished_at = state, utcnow()
+    job.state, job.finished_at = state, utc_now()
     if state == "succeeded":
         job.progress = 1.0
     elif job.video_id is not None and (video := db.get(Video, job.video_id)) is not None:
@@ -164,7 +166,7 @@ def orphaned(
     db: Session, *, now: datetime | None = None, stale_after: timedelta = DEFAULT_STALE_AFTER
 ) -> list[str]:
     """Jobs to re-enqueue: running without a heartbeat, or queued long ago and never claimed."""
-    now = now or utcnow()
+    now = now or utc_now()
     rows = db.scalars(
         select(Job.id).where(
             Job.cancel_requested.is_(False),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from reelforge.config import Settings
 from reelforge.errors import ProviderError, ReelforgeError
 from reelforge.jobs import records
-from reelforge.services import Services, services_for
+from reelforge.runtime import Services, services_for
 
 if TYPE_CHECKING:
     from reelforge.jobs.queue import JobQueue
@@ -67,9 +67,9 @@ Handler = Callable[[JobContext], None]
 
 
 def _handlers() -> dict[str, Handler]:
-    from reelforge.jobs.publish_job import publish_post
-    from reelforge.jobs.video_job import render_video
-    from reelforge.research.refresh import refresh_creator
+    from reelforge.publish.publish_job import publish_post
+    from reelforge.research.refresh_job import refresh_creator
+    from reelforge.videos.render_job import render_video
 
     return {"video": render_video, "creator_refresh": refresh_creator, "publish": publish_post}
 

@@ -13,7 +13,7 @@ from huey.consumer import Consumer
 
 from reelforge.config import Settings
 from reelforge.jobs import runner
-from reelforge.services import services_for
+from reelforge.runtime import services_for
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ import shutil
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import sessions, users
-from reelforge.publish.connections import disconnect_all
+from reelforge.connections.service import disconnect_all
 from reelforge.publish.outbox import user_outbox
-from reelforge.services import Services
+from reelforge.runtime import Services
 
 log = logging.getLogger(__name__)
 

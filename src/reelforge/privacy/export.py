@@ -20,9 +20,10 @@ from sqlalchemy import LargeBinary, select
 from sqlalchemy.orm import Session
 
 from reelforge import __version__
+from reelforge.accounts.tables import User
+from reelforge.clock import utc_now
+from reelforge.schema import owned_tables
 from reelforge.store.blobs import BlobStore, owner_prefix
-from reelforge.store.schema import owned_tables
-from reelforge.store.tables import User, utcnow
 
 SECRET_COLUMN = re.compile(r"hash|cipher|nonce|secret|token|verifier|upload_url|session_url")
 
@@ -64,7 +65,7 @@ def write_export(db: Session, blobs: BlobStore, *, user_id: str, out: IO[bytes])
     counts: dict[str, int] = {}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README)
-        account = _row(user) | {"exported_at": utcnow().isoformat(), "reelforge": __version__}
+        account = _row(user) | {"exported_at": utc_now().isoformat(), "reelforge": __version__}
         archive.writestr("account.json", json.dumps(account, indent=2))
         for table in owned_tables():
             rows = db.scalars(select(table).where(_owner_column(table) == user_id)).all()

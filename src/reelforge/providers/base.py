@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from reelforge.studio.models import MediaAsset, Speech
+from reelforge.providers.types.media import MediaAsset, Speech
 
 
 class Provider(ABC):

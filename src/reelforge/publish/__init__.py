@@ -6,6 +6,6 @@ service on top of it: ``tables`` (connections, posts and their history,
 uploads), ``connections``/``tokens`` (OAuth, vault-sealed tokens, refresh),
 ``posts``, ``uploads``, ``ledger_db`` (the ledger on the ``posts`` table),
 ``scheduler``, ``suggest`` and ``retention``. The wire clients live in
-:mod:`reelforge.providers.platforms`, the job in :mod:`reelforge.jobs.publish_job`,
+:mod:`reelforge.providers.platforms`, the job in :mod:`reelforge.publish.publish_job`,
 the routes in ``reelforge.web.api`` and the commands in :mod:`reelforge.cli.publish`.
 """

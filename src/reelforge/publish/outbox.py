@@ -23,8 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reelforge.clock import utc_now
 from reelforge.errors import InputError
-from reelforge.publish.models import PlatformPost, PostRequest, utc_now
+from reelforge.providers.types.publishing import PostRequest
+from reelforge.publish.post_state import PlatformPost
 
 METADATA = "metadata.json"
 _POST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")

@@ -20,22 +20,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import usage
+from reelforge.clock import utc_now
+from reelforge.connections.service import get_connection
 from reelforge.errors import ConfigError, InputError, NotFound
 from reelforge.jobs import records
+from reelforge.jobs.tables import Job
 from reelforge.providers.platforms.tiktok_posting import (
     MAX_PHOTOS,
     TITLE_MAX_UTF16,
     check_photo_post,
 )
 from reelforge.providers.platforms.youtube_upload import PRIVACY, video_resource
-from reelforge.publish.connections import get_connection
-from reelforge.publish.ledger_db import FINISHED, add_event, set_status
-from reelforge.publish.models import PostRequest, utf16_len
+from reelforge.providers.types.publishing import PostRequest, utf16_len
+from reelforge.publish.post_ledger import FINISHED, add_event, set_status
 from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
 from reelforge.publish.uploads import get_uploads
-from reelforge.services import Services
-from reelforge.store.tables import Job, Video, utcnow
-from reelforge.studio import videos
+from reelforge.runtime import Services
+from reelforge.videos import service as videos
+from reelforge.videos.tables import Video
 
 TIKTOK_PRIVACY = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 MAX_AHEAD = timedelta(days=365)
@@ -160,7 +162,7 @@ def create_post(
     db: Session, services: Services, *, owner_id: str, ask: PostInput, now: datetime | None = None
 ) -> tuple[Post, Job | None]:
     """Record the owner's post and queue it (or schedule it); nothing is sent yet."""
-    now = now or utcnow()
+    now = now or utc_now()
     settings = services.settings
     connection = get_connection(db, owner_id=owner_id, connection_id=ask.connection_id)
     if connection.needs_reconsent:
@@ -302,7 +304,7 @@ def public_image_key(
         raise gone
     if post.status in FINISHED:
         finished = post.finished_at or post.updated_at
-        if finished < (now or utcnow()) - timedelta(hours=serve_hours):
+        if finished < (now or utc_now()) - timedelta(hours=serve_hours):
             raise gone
     key = db.scalar(
         select(Upload.blob_key)

@@ -23,11 +23,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import vault
-from reelforge.publish.connections import VERIFIER_KIND
-from reelforge.publish.ledger_db import IN_FLIGHT
-from reelforge.publish.tables import OAuthState, Post, PostImage, RetentionSweep, Upload
-from reelforge.services import Services
-from reelforge.store.tables import utcnow
+from reelforge.clock import utc_now
+from reelforge.connections.service import VERIFIER_KIND
+from reelforge.connections.tables import OAuthState
+from reelforge.publish.post_ledger import IN_FLIGHT
+from reelforge.publish.tables import Post, PostImage, RetentionSweep, Upload
+from reelforge.runtime import Services
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -71,7 +72,7 @@ def _forget_abandoned_links(db: Session, now: datetime) -> None:
 
 def sweep(services: Services, *, now: datetime | None = None) -> SweepResult:
     """Delete every expired upload (file, then row) and record the sweep."""
-    now = now or utcnow()
+    now = now or utc_now()
     with services.database.session() as db:
         posted, unposted = _expired(db, services, now)
         removed: list[str] = []

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 from huey import crontab
 from sqlalchemy import select, update
 
-from reelforge.publish.ledger_db import add_event
+from reelforge.clock import utc_now
+from reelforge.publish.post_ledger import add_event
 from reelforge.publish.posts import queue_job
 from reelforge.publish.tables import Post
-from reelforge.services import Services
-from reelforge.store.tables import utcnow
+from reelforge.runtime import Services
 
 if TYPE_CHECKING:
     from reelforge.config import Settings
@@ -38,7 +38,7 @@ BATCH = 200
 
 def run_due(services: Services, *, queue: JobQueue, now: datetime | None = None) -> list[str]:
     """Queue every scheduled post that is due; returns the ids this call queued."""
-    now = now or utcnow()
+    now = now or utc_now()
     with services.database.session() as db:
         due = list(
             db.scalars(
@@ -77,7 +77,7 @@ def run_due(services: Services, *, queue: JobQueue, now: datetime | None = None)
 def register_tasks(huey: Any, settings: Settings, queue_of: Callable[[], JobQueue]) -> None:
     """Periodic tasks on the worker's Huey: due posts every minute, retention every hour."""
     from reelforge.publish import retention
-    from reelforge.services import services_for
+    from reelforge.runtime import services_for
 
     def publish_due() -> None:
         run_due(services_for(settings), queue=queue_of())

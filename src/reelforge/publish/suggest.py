@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelforge.clock import utc_now
+from reelforge.connections.tables import PlatformConnection
 from reelforge.errors import InputError
-from reelforge.publish.tables import PlatformConnection
-from reelforge.store.tables import utcnow
 
 MAX_ROWS = 50_000
 LEAD = timedelta(minutes=15)  # a suggestion leaves time to prepare the post
@@ -105,7 +105,7 @@ def suggest(
     now: datetime | None = None,
 ) -> Suggestion:
     """Up to three next slots for posting to ``connection``, soonest first."""
-    now = now or utcnow()
+    now = now or utc_now()
     where = zone(tz)
     best = _research_best(db, owner_id=owner_id, platform=connection.platform, tz=tz)
     if best:

@@ -16,15 +16,16 @@ from pathlib import Path, PurePath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelforge.av.ffmpeg import probe
 from reelforge.config import Settings
 from reelforge.errors import InputError, NotFound, RenderError
 from reelforge.publish.images import max_image_bytes, prepare_image
-from reelforge.publish.ledger_db import IN_FLIGHT
+from reelforge.publish.post_ledger import IN_FLIGHT
 from reelforge.publish.tables import Post, PostImage, Upload
 from reelforge.store.blobs import BlobStore, owner_prefix
-from reelforge.store.tables import Video, new_id
-from reelforge.studio import videos
-from reelforge.studio.ffmpeg import probe
+from reelforge.store.orm import new_id
+from reelforge.videos import service as videos
+from reelforge.videos.tables import Video
 
 VIDEO_BRANDS = b"ftyp"  # ISO base media (MP4/MOV): bytes 4..8 of the file
 

@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 from reelforge.errors import InputError
 from reelforge.providers.platforms.youtube_upload import YouTubeUploader, is_short, video_resource
-from reelforge.publish.ledger import PostLedger
-from reelforge.publish.machine import create_once, must_load, result
-from reelforge.publish.models import PlatformPost, PostRequest
+from reelforge.providers.types.publishing import PostRequest
+from reelforge.publish.ledger_protocol import PostLedger
+from reelforge.publish.post_state import PlatformPost
+from reelforge.publish.tiktok_machine import create_once, must_load, result
 
 DEFAULT_CHUNK = 8 * 1024 * 1024  # a multiple of 256 KiB
 

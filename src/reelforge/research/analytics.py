@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from reelforge.errors import InputError
-from reelforge.research.analytics_models import (
+from reelforge.research.analytics_results import (
     WEEKDAYS,
     AnalyticsReport,
     Breakout,
@@ -40,7 +40,7 @@ from reelforge.research.analytics_models import (
     WeekdayHour,
 )
 from reelforge.research.frame import DURATION_EDGES, MIN_HISTORY, VideoFrame, baseline
-from reelforge.research.words import word_stats
+from reelforge.research.word_stats import word_stats
 
 
 def _med(column: str) -> pl.Expr:

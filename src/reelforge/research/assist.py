@@ -21,10 +21,10 @@ from reelforge.accounts.provider_keys import credential_for
 from reelforge.errors import ReelforgeError
 from reelforge.providers import registry
 from reelforge.providers.base import LLM, CompletionRequest
-from reelforge.research.analytics_models import Breakout, VideoRef
-from reelforge.research.dna import ContentDNA, clean_items
+from reelforge.research.analytics_results import Breakout, VideoRef
+from reelforge.research.dna.profile import ContentDNA, clean_items
 from reelforge.research.ideas import Idea, IdeasResult, ideas_prompt
-from reelforge.services import Services
+from reelforge.runtime import Services
 
 OFFLINE = "offline"
 _FENCE = re.compile(r"^\s*```[A-Za-z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reelforge.errors import NotFound
-from reelforge.research.analytics_models import (
+from reelforge.research.analytics_results import (
     WEEKDAYS,
     AnalyticsReport,
     DurationBucket,

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from reelforge.errors import InputError, NotFound
 from reelforge.jobs.records import ACTIVE, request_cancel
-from reelforge.research.models import CreatorRef
+from reelforge.jobs.tables import Job
+from reelforge.providers.types.research import CreatorRef
 from reelforge.research.tables import Creator, ResearchVideo, VideoSnapshot
 from reelforge.research.workspace import bump
-from reelforge.store.tables import Job
 
 SOURCES = ("youtube", "tiktok_research", "tiktok_display", "import")
 #: Which sources can read which platform; the first is the default.

@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from reelforge.errors import InputError
-from reelforge.research.models import VideoStats
+from reelforge.providers.types.research import VideoStats
 
 SCHEMA: dict[str, pl.DataType] = {
     "creator": pl.String(),

@@ -9,12 +9,13 @@ to the day of the later snapshot, in the user's time zone).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import polars as pl
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 from reelforge.research.analytics import check_time_zone
-from reelforge.research.analytics_models import DailyGain, GrowthReport, VideoGrowth
-from reelforge.research.models import StatSnapshot
+from reelforge.research.analytics_results import DailyGain, GrowthReport, VideoGrowth
 
 SNAPSHOT_SCHEMA: dict[str, pl.DataType] = {
     "video_id": pl.String(),
@@ -68,3 +69,19 @@ def growth(
         videos=[VideoGrowth(**row) for row in per_video.iter_rows(named=True)],
         daily=[DailyGain(**row) for row in daily.iter_rows(named=True)],
     )
+
+
+class StatSnapshot(BaseModel):
+    """A video's counts at one moment; a history of these charts growth."""
+
+    platform_video_id: str = Field(min_length=1)
+    captured_at: AwareDatetime
+    views: int | None = Field(default=None, ge=0)
+    likes: int | None = Field(default=None, ge=0)
+    comments: int | None = Field(default=None, ge=0)
+    shares: int | None = Field(default=None, ge=0)
+
+    @field_validator("captured_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)

@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from reelforge.research.analytics_models import Breakout, VideoRef
-from reelforge.research.dna import ContentDNA
-from reelforge.research.text import HOOK_LABELS, words
+from reelforge.research.analytics_results import Breakout, VideoRef
+from reelforge.research.dna.profile import ContentDNA
+from reelforge.research.title_words import HOOK_LABELS, words
 
 HEURISTIC_NOTE = (
     "Offline heuristic: these topics recombine words from your workspace's breakout "

@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reelforge.research.models import VideoStats
+from reelforge.clock import utc_now
+from reelforge.providers.types.research import VideoStats
 from reelforge.research.tables import ResearchVideo, VideoSnapshot
 from reelforge.research.workspace import bump
-from reelforge.store.tables import utcnow
 
 CHUNK = 500
 ID_MAX = 128
@@ -69,7 +69,7 @@ def upsert_videos(
     captured_at: datetime | None = None,
 ) -> Upserted:
     """Insert new videos, update known ones, snapshot every one; bumps the workspace."""
-    captured = captured_at or utcnow()
+    captured = captured_at or utc_now()
     total = Upserted()
     latest: dict[str, VideoStats] = {}
     for video in videos:  # a repeated id keeps its last occurrence
@@ -100,7 +100,7 @@ def _chunk(
             )
         )
     }
-    now = utcnow()
+    now = utc_now()
     rows: list[tuple[ResearchVideo, VideoStats]] = []
     for video in videos:
         fields = public_fields(video)

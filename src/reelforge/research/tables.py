@@ -3,7 +3,7 @@
 Why these shapes:
 
 * ``research_videos`` holds exactly the public fields of
-  :class:`~reelforge.research.models.VideoStats` plus bookkeeping (ids, owner,
+  :class:`~reelforge.providers.types.research.VideoStats` plus bookkeeping (ids, owner,
   when we saw it) — promise P14 — and is unique on (creator, platform video
   id), so a refresh upserts instead of duplicating;
 * every row hangs off its creator with ``ON DELETE CASCADE`` (videos,
@@ -37,15 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reelforge.store.tables import (
-    AutoId,
-    Base,
-    IdStr,
-    UTCDateTime,
-    new_id,
-    owner_column,
-    utcnow,
-)
+from reelforge.clock import utc_now
+from reelforge.store.orm import AutoId, Base, IdStr, UTCDateTime, new_id, owner_column
 
 
 def _owner_unindexed() -> Mapped[str]:
@@ -66,7 +59,7 @@ class Workspace(Base):
         IdStr, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     generation: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 
 
 class Creator(Base):
@@ -84,7 +77,7 @@ class Creator(Base):
     )  # youtube, tiktok_research, tiktok_display, import
     display_name: Mapped[str | None] = mapped_column(String(200))
     followers: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refresh_status: Mapped[str | None] = mapped_column(String(16))  # complete, partial, failed
     refresh_message: Mapped[str | None] = mapped_column(Text)
@@ -119,8 +112,8 @@ class ResearchVideo(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     hashtags: Mapped[str] = mapped_column(Text, default="")  # space-separated, no "#"
     url: Mapped[str] = mapped_column(Text, default="")
-    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class VideoSnapshot(Base):
@@ -174,4 +167,4 @@ class DnaVersion(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(32))  # manual, wizard, derived, restore
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

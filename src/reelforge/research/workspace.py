@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from reelforge.research.frame import VideoFrame
 from reelforge.research.tables import ResearchVideo, Workspace
-from reelforge.services import Services
+from reelforge.runtime import Services
 from reelforge.store.blobs import BlobStore, owner_prefix
 
 #: Columns read from the store, in the order VideoFrame.from_records is told.

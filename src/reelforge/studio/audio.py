@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelforge.studio.ffmpeg import measure_loudness, run_ffmpeg
+from reelforge.av.ffmpeg import measure_loudness, run_ffmpeg
 
 SAMPLE_RATE = 48_000
 SILENCE_LUFS = -70.0  # EBU R128's absolute gate: quieter than this is silence

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reelforge.errors import InputError
+from reelforge.providers.types.media import WordTiming
 from reelforge.studio.captions_ass import (
     ass_colour,
     ass_escape,
@@ -40,7 +41,6 @@ from reelforge.studio.captions_layout import (
 )
 from reelforge.studio.captions_page import Page, Token, page_times, paginate, tokens_of
 from reelforge.studio.fonts import font_family_name
-from reelforge.studio.models import WordTiming
 
 __all__ = [
     "Box",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reelforge.studio.models import WordTiming
+from reelforge.providers.types.media import WordTiming
 
 HOLD_CS = 50  # a page stays up to 0.5 s after its last word ends...
 BRIDGE_CS = 25  # ...and runs on to the next page if the gap left would be shorter than this

@@ -22,6 +22,7 @@ from reelforge.config import Settings
 from reelforge.errors import InputError
 from reelforge.providers import registry
 from reelforge.providers.base import LLM, TTS, MediaSource
+from reelforge.providers.types.media import WordTiming
 from reelforge.studio import scene_stages
 from reelforge.studio.audio import AudioPlan, build_soundtrack
 from reelforge.studio.cache import (
@@ -33,7 +34,7 @@ from reelforge.studio.cache import (
 )
 from reelforge.studio.captions import build_captions, offset
 from reelforge.studio.fonts import default_font_path
-from reelforge.studio.models import Script, WordTiming
+from reelforge.studio.models import Script
 from reelforge.studio.options import MakeOptions, slugify
 from reelforge.studio.render import join_segments
 from reelforge.studio.source import attribution_lines

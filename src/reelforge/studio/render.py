@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from reelforge.av.ffmpeg import ProgressCallback, run_ffmpeg
 from reelforge.errors import InputError, RenderError
-from reelforge.studio.ffmpeg import ProgressCallback, run_ffmpeg
-from reelforge.studio.models import MediaAsset, RenderSpec
+from reelforge.providers.types.media import MediaAsset
+from reelforge.studio.models import RenderSpec
 
 OVERSCAN = 1.10  # stills are drawn 10% larger than the frame, leaving room to pan
 MAX_SECONDS = 600  # TikTok's upload limit (10 minutes)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reelforge.providers.base import TTS, MediaRequest
+from reelforge.providers.types.media import MediaAsset, Speech
 from reelforge.studio.cache import file_fingerprint, stage_key
 from reelforge.studio.captions import CaptionStyle, ass_filter_arg, build_captions
 from reelforge.studio.fonts import copy_font_dir
-from reelforge.studio.models import MediaAsset, RenderSpec, Scene, Script, Speech, VisualKind
+from reelforge.studio.models import RenderSpec, Scene, Script, VisualKind
 from reelforge.studio.render import Segment, frame_aligned, render_segment
 from reelforge.studio.source import source_scene
 from reelforge.studio.voice import voice_scene

@@ -25,7 +25,8 @@ from pathlib import Path
 from reelforge.errors import ProviderError
 from reelforge.providers.base import ImageGen, MediaRequest, MediaSource
 from reelforge.providers.media.procedural import ProceduralMedia
-from reelforge.studio.models import MediaAsset, Visual, VisualKind
+from reelforge.providers.types.media import MediaAsset
+from reelforge.studio.models import Visual, VisualKind
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The voice stage: one scene's narration -> a WAV and the time of every word.
 
 What the pipeline calls per scene. It normalises the narration for speech
-(:func:`~reelforge.studio.speakable.to_speakable`), so the voice and the
+(:func:`~reelforge.speech.speakable.to_speakable`), so the voice and the
 captions read the same words, asks the chosen provider to speak it, and checks
 the result before anyone relies on it:
 
@@ -26,8 +26,8 @@ from pathlib import Path
 from reelforge.errors import InputError, ProviderError, RenderError
 from reelforge.providers.base import TTS
 from reelforge.providers.tts.audio import wav_duration
-from reelforge.studio.models import Speech, WordTiming
-from reelforge.studio.speakable import spoken_words, to_speakable
+from reelforge.providers.types.media import Speech, WordTiming
+from reelforge.speech.speakable import spoken_words, to_speakable
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,10 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import api_keys, sessions, usage
-from reelforge.accounts.errors import Unauthenticated
+from reelforge.accounts.tables import User
 from reelforge.config import Settings
-from reelforge.errors import Forbidden
-from reelforge.services import Services
-from reelforge.store.tables import User
+from reelforge.errors import Forbidden, Unauthenticated
+from reelforge.runtime import Services
 from reelforge.web.security import SESSION_COOKIE, origin_allowed
 from reelforge.web.state import AppState
 

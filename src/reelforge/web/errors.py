@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
-from reelforge.accounts.errors import Unauthenticated
 from reelforge.errors import (
     Forbidden,
     InputError,
@@ -28,6 +27,7 @@ from reelforge.errors import (
     QuotaExceeded,
     ReelforgeError,
     RenderError,
+    Unauthenticated,
 )
 
 log = logging.getLogger("reelforge.web")

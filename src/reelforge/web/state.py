@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 from reelforge.config import Settings
-from reelforge.services import Services, build_services
+from reelforge.runtime import Services, build_services
 
 
 class AppState:

@@ -10,11 +10,11 @@ from typing import Literal
 import pytest
 from PIL import Image
 
+from reelforge.av.ffmpeg import run_ffmpeg
 from reelforge.config import Settings
 from reelforge.errors import ConfigError
 from reelforge.providers.base import MediaRequest
 from reelforge.providers.media.library import LibraryMedia, describe
-from reelforge.studio.ffmpeg import run_ffmpeg
 
 
 def make_clip(path: Path, seconds: float) -> None:

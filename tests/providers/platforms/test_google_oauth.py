@@ -7,11 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from reelforge.config import Settings
-from reelforge.errors import ConfigError
+from reelforge.errors import ConfigError, ReconsentRequired
+from reelforge.providers.platforms import pkce
 from reelforge.providers.platforms.google_oauth import SCOPE_UPLOAD, GoogleOAuth
-from reelforge.publish import pkce
-from reelforge.publish.errors_map import ReconsentRequired
-from reelforge.publish.models import ConnectionTokens
+from reelforge.providers.types.publishing import ConnectionTokens
 from tests.fakes.google_oauth import FakeGoogleOAuth
 from tests.providers.platforms.conftest import consent
 

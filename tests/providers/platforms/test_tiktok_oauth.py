@@ -8,11 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from reelforge.config import Settings
-from reelforge.errors import ConfigError, ProviderError
+from reelforge.errors import ConfigError, PlatformError, ProviderError, ReconsentRequired
+from reelforge.providers.platforms import pkce
 from reelforge.providers.platforms.tiktok_oauth import TikTokOAuth, validate_redirect_uri
-from reelforge.publish import pkce
-from reelforge.publish.errors_map import PlatformError, ReconsentRequired
-from reelforge.publish.models import ConnectionTokens
+from reelforge.providers.types.publishing import ConnectionTokens
 from tests.fakes.tiktok import FakeTikTok
 from tests.providers.platforms.conftest import REDIRECT, consent
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from reelforge.config import Settings
-from reelforge.errors import InputError
+from reelforge.errors import InputError, PlatformError, ReconsentRequired
+from reelforge.providers.platforms.error_codes import TIKTOK_ERRORS
 from reelforge.providers.platforms.tiktok_posting import (
     MIN_CHUNK,
     TikTokPosting,
     plan_chunks,
 )
-from reelforge.publish.errors_map import TIKTOK_ERRORS, PlatformError, ReconsentRequired
-from reelforge.publish.models import PostRequest
+from reelforge.providers.types.publishing import PostRequest
 from tests.fakes.tiktok import FakeTikTok
 
 VERIFIED = "https://media.reelforge.example/p/"

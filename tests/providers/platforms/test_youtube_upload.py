@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from reelforge.config import Settings
-from reelforge.errors import InputError
+from reelforge.errors import InputError, PlatformError
+from reelforge.providers.platforms.error_codes import YOUTUBE_ERRORS
 from reelforge.providers.platforms.youtube_upload import YouTubeUploader, video_resource
-from reelforge.publish.errors_map import YOUTUBE_ERRORS, PlatformError
-from reelforge.publish.models import PostRequest
+from reelforge.providers.types.publishing import PostRequest
 from tests.fakes.youtube_upload import FakeYouTube
 
 UNIT = 256 * 1024

@@ -10,7 +10,7 @@ import pytest
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.research.tiktok_display import TikTokDisplay
-from reelforge.research.models import CreatorRef
+from reelforge.providers.types.research import CreatorRef
 from tests.fakes.server import FakeServer, serve
 from tests.fakes.tiktok_display import TOKEN, FakeTikTokDisplay, own_video
 

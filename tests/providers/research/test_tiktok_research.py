@@ -12,7 +12,7 @@ from reelforge.config import Settings
 from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.research import QuotaBudget, collect, is_quota_error
 from reelforge.providers.research.tiktok_research import TikTokResearch, parse_client_credentials
-from reelforge.research.models import CreatorRef
+from reelforge.providers.types.research import CreatorRef
 from tests.fakes.server import FakeServer, serve
 from tests.fakes.tiktok_research import CLIENT_KEY, CLIENT_SECRET, FakeTikTokResearch, tt_video
 

@@ -12,7 +12,7 @@ from reelforge.config import Settings
 from reelforge.errors import ConfigError, InputError, ProviderError
 from reelforge.providers.research import QuotaBudget, collect, is_quota_error
 from reelforge.providers.research.youtube import YouTubeResearch, parse_duration
-from reelforge.research.models import CreatorRef
+from reelforge.providers.types.research import CreatorRef
 from tests.fakes.server import FakeServer, serve
 from tests.fakes.youtube_data import KEY, PREFIX, FakeYouTubeData, yt_video
 

@@ -11,7 +11,7 @@ from reelforge.config import Settings
 from reelforge.errors import ConfigError
 from reelforge.providers.registry import create
 from reelforge.providers.tts.espeak import EspeakTTS
-from reelforge.studio.speakable import spoken_words
+from reelforge.speech.speakable import spoken_words
 
 ESPEAK = shutil.which("espeak-ng") or shutil.which("espeak")
 

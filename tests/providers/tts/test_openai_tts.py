@@ -13,7 +13,7 @@ from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.registry import create
 from reelforge.providers.tts.openai_tts import OpenAITTS
 from reelforge.providers.tts.piper import PiperTTS
-from reelforge.studio.speakable import spoken_words
+from reelforge.speech.speakable import spoken_words
 from tests.fakes.openai_speech import OpenAISpeechFake, rate_limited, server_error
 from tests.fakes.server import FakeServer, serve
 

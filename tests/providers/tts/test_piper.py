@@ -12,8 +12,8 @@ from reelforge.config import Settings
 from reelforge.errors import ConfigError
 from reelforge.providers.registry import create
 from reelforge.providers.tts.piper import PiperTTS
-from reelforge.studio.models import Speech
-from reelforge.studio.speakable import spoken_words
+from reelforge.providers.types.media import Speech
+from reelforge.speech.speakable import spoken_words
 
 
 def _samples(speech: Speech) -> tuple[np.ndarray, int]:

@@ -27,7 +27,7 @@ from PIL import Image, UnidentifiedImageError
 from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.base import ImageGen
 from reelforge.providers.http import client_for
-from reelforge.studio.models import MediaAsset
+from reelforge.providers.types.media import MediaAsset
 
 GPT_IMAGE_SIZES = ("1024x1024", "1536x1024", "1024x1536")
 SIZES: dict[str, tuple[str, ...]] = {

@@ -35,10 +35,10 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from reelforge.av.ffmpeg import probe
 from reelforge.errors import ConfigError, RenderError
 from reelforge.providers.base import MediaRequest, MediaSource
-from reelforge.studio.ffmpeg import probe
-from reelforge.studio.models import MediaAsset
+from reelforge.providers.types.media import MediaAsset
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from reelforge.providers.media.stock import (
     prefer_unused,
     refused_key,
 )
-from reelforge.studio.models import MediaAsset
+from reelforge.providers.types.media import MediaAsset
 
 LICENCE = "Pexels License"
 #: Pexels' cropped ``src.portrait`` is 800×1200; above that height ask for large2x.

@@ -7,7 +7,7 @@ and the renderer scales it up (bicubic) while panning and zooming. Drawing
 
 Why readable: each palette names a caption colour, and every drawn pixel is
 clamped to the brightness at which that colour still has at least 7.5:1
-contrast (see :mod:`reelforge.studio.palette`). The caption colour travels on
+contrast (see :mod:`reelforge.providers.media.palette`). The caption colour travels on
 the asset as ``text_color``.
 
 Output is deterministic for (style, palette, seed, size) and stored under a
@@ -30,8 +30,13 @@ from PIL import Image
 
 from reelforge.errors import InputError
 from reelforge.providers.base import MediaRequest, MediaSource
-from reelforge.studio.models import MediaAsset
-from reelforge.studio.palette import Palette, clamp_luminance, get_palette, palette_for_seed
+from reelforge.providers.media.palette import (
+    Palette,
+    clamp_luminance,
+    get_palette,
+    palette_for_seed,
+)
+from reelforge.providers.types.media import MediaAsset
 
 STYLES = ("gradient", "aurora", "bokeh", "stripes", "grain")
 #: Drawn at 1/SCALE of the requested size; the renderer scales up.

@@ -23,11 +23,12 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from reelforge.errors import ConfigError, ProviderError
+from reelforge.clock import utc_now
+from reelforge.errors import ConfigError, PlatformError, ProviderError
+from reelforge.providers.platforms import pkce
 from reelforge.providers.platforms._http import json_body, platform_client
-from reelforge.publish import pkce
-from reelforge.publish.errors_map import PlatformError, google_oauth_error, youtube_error
-from reelforge.publish.models import AuthorizationRequest, ConnectionTokens, utc_now
+from reelforge.providers.platforms.error_codes import google_oauth_error, youtube_error
+from reelforge.providers.types.publishing import AuthorizationRequest, ConnectionTokens
 
 SCOPE_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 CALLBACK_PATH = "/api/v1/connections/youtube/callback"

@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 
-from reelforge.errors import ProviderError
+from reelforge.errors import PlatformError, ProviderError
 from reelforge.providers.platforms._http import json_body
-from reelforge.publish.errors_map import PlatformError, tiktok_error, tiktok_oauth_error
+from reelforge.providers.platforms.error_codes import tiktok_error, tiktok_oauth_error
 
 DEFAULT_CODE_BY_STATUS = {
     401: "access_token_invalid",

@@ -29,11 +29,12 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from reelforge.clock import utc_now
 from reelforge.errors import ConfigError, InputError, ProviderError
+from reelforge.providers.platforms import pkce
 from reelforge.providers.platforms._http import json_body, platform_client
 from reelforge.providers.platforms.tiktok_common import envelope_data, error_from_body, map_response
-from reelforge.publish import pkce
-from reelforge.publish.models import AuthorizationRequest, ConnectionTokens, UserInfo, utc_now
+from reelforge.providers.types.publishing import AuthorizationRequest, ConnectionTokens, UserInfo
 
 DEFAULT_SCOPES = ("user.info.basic", "video.publish", "video.upload")
 CALLBACK_PATH = "/api/v1/connections/tiktok/callback"

@@ -32,7 +32,7 @@ import httpx
 from reelforge.errors import InputError
 from reelforge.providers.platforms._http import platform_client
 from reelforge.providers.platforms.tiktok_common import envelope_data, map_response
-from reelforge.publish.models import CreatorInfo, PostRequest, PublishStatus, utf16_len
+from reelforge.providers.types.publishing import CreatorInfo, PostRequest, PublishStatus, utf16_len
 
 MIN_CHUNK = 5 * 1024 * 1024  # ≥ 5 MB however TikTok counts a megabyte
 MAX_CHUNK = 64_000_000  # ≤ 64 MB however TikTok counts a megabyte

@@ -27,11 +27,11 @@ from urllib.parse import urljoin
 
 import httpx
 
-from reelforge.errors import InputError, ProviderError
+from reelforge.errors import InputError, PlatformError, ProviderError
 from reelforge.providers.platforms._http import json_body, platform_client
+from reelforge.providers.platforms.error_codes import youtube_error
 from reelforge.providers.platforms.google_oauth import google_error_from, map_google_response
-from reelforge.publish.errors_map import PlatformError, youtube_error
-from reelforge.publish.models import PostRequest
+from reelforge.providers.types.publishing import PostRequest
 
 CHUNK_UNIT = 256 * 1024
 TITLE_MAX = 100

@@ -24,7 +24,7 @@ import httpx
 
 from reelforge.errors import ProviderError
 from reelforge.providers.base import Provider
-from reelforge.research.models import CreatorProfile, CreatorRef, Platform, VideoStats
+from reelforge.providers.types.research import CreatorProfile, CreatorRef, Platform, VideoStats
 
 Page = list[VideoStats]
 

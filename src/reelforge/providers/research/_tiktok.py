@@ -13,7 +13,7 @@ from typing import Any
 
 from reelforge.errors import ProviderError
 from reelforge.providers.research import next_reset, quota_error
-from reelforge.research.models import VideoStats, clean_hashtags, hashtags_in
+from reelforge.providers.types.research import VideoStats, clean_hashtags, hashtags_in
 
 #: Codes worth retrying later (the job queue retries retryable errors with backoff).
 RETRYABLE_CODES = {"rate_limit_exceeded", "internal_error"}

@@ -27,7 +27,7 @@ from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.http import client_for
 from reelforge.providers.research import ErrorMemo, Page, ResearchSource
 from reelforge.providers.research._tiktok import TokenExpired, raise_for_envelope, video_from_tiktok
-from reelforge.research.models import CreatorProfile, CreatorRef, Platform, VideoStats
+from reelforge.providers.types.research import CreatorProfile, CreatorRef, Platform, VideoStats
 
 #: Only public metadata is asked for (promise P14).
 VIDEO_FIELDS = (

@@ -38,7 +38,7 @@ from reelforge.providers.research import (
     next_reset,
 )
 from reelforge.providers.research._tiktok import TokenExpired, raise_for_envelope, video_from_tiktok
-from reelforge.research.models import CreatorProfile, CreatorRef, Platform
+from reelforge.providers.types.research import CreatorProfile, CreatorRef, Platform
 
 #: Only public metadata is asked for (promise P14).
 VIDEO_FIELDS = (

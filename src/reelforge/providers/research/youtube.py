@@ -38,7 +38,13 @@ from reelforge.providers.research import (
     next_reset,
     quota_error,
 )
-from reelforge.research.models import CreatorProfile, CreatorRef, Platform, VideoStats, hashtags_in
+from reelforge.providers.types.research import (
+    CreatorProfile,
+    CreatorRef,
+    Platform,
+    VideoStats,
+    hashtags_in,
+)
 
 BATCH = 50
 PACIFIC = "America/Los_Angeles"

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from reelforge.av.ffmpeg import run_ffmpeg
 from reelforge.errors import ProviderError, RenderError
-from reelforge.studio.ffmpeg import run_ffmpeg
 
 
 def write_wav(path: Path, samples: npt.NDArray[np.int16] | bytes, *, sample_rate: int) -> None:

@@ -32,8 +32,8 @@ from reelforge.errors import ProviderError
 from reelforge.providers.base import TTS
 from reelforge.providers.http import client_for
 from reelforge.providers.tts.audio import decode_to_wav, wav_duration, write_wav
-from reelforge.studio.models import Speech, WordTiming
-from reelforge.studio.speakable import spoken_words
+from reelforge.providers.types.media import Speech, WordTiming
+from reelforge.speech.speakable import spoken_words
 
 
 def words_from_characters(alignment: dict[str, Any]) -> list[WordTiming]:

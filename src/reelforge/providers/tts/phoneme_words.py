@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from reelforge.studio.models import WordTiming
+from reelforge.providers.types.media import WordTiming
 
 STRESS = frozenset("ˈˌ")
 

@@ -30,8 +30,8 @@ from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.base import TTS
 from reelforge.providers.tts.audio import write_wav
 from reelforge.providers.tts.phoneme_words import Phone, words_from_phones
-from reelforge.studio.models import Speech, WordTiming
-from reelforge.studio.speakable import spoken_words
+from reelforge.providers.types.media import Speech, WordTiming
+from reelforge.speech.speakable import spoken_words
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -177,7 +177,7 @@ class PiperTTS(TTS):
         if stream is not None:
             timings, source = words_from_phones(words, word_symbols, stream), "engine"
         else:
-            from reelforge.studio.align import align_words
+            from reelforge.speech.align import align_words
 
             timings = align_words(audio_path=out_path, text=text, ffmpeg=self.settings.ffmpeg)
             source = "alignment"

@@ -22,8 +22,8 @@ import httpx
 from reelforge.config import Settings
 from reelforge.providers.base import TTS
 from reelforge.providers.tts.audio import write_silence
-from reelforge.studio.models import Speech
-from reelforge.studio.speakable import spoken_words
+from reelforge.providers.types.media import Speech
+from reelforge.speech.speakable import spoken_words
 
 MIN_SECONDS = 1.5
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
-from reelforge.store.schema import metadata
-
 MIGRATION_LOCK_ID = 0x7265656C  # "reel": one migrator at a time on PostgreSQL
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        # Only autogenerate needs the tables; the store knows no domain, so the caller of
+        # make_revision hands the whole schema in (reelforge.schema.metadata).
+        target_metadata=context.config.attributes.get("metadata"),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTERs need batch mode
         compare_type=True,
     )

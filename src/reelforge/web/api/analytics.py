@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, Response
 
-from reelforge.research import insights
-from reelforge.research.insights import Analytics
-from reelforge.web.api.research_models import SVG_RESPONSE, TZ_HELP
+from reelforge.research import report_service as insights
+from reelforge.research.report_service import Analytics
+from reelforge.web.api.bodies.research import SVG_RESPONSE, TZ_HELP
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 
 router = APIRouter(prefix="/analytics", tags=["research"])

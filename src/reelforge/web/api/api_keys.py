@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Response, status
 
 from reelforge.accounts import api_keys
-from reelforge.store.tables import ApiKey
-from reelforge.web.api.models import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
+from reelforge.accounts.tables import ApiKey
+from reelforge.web.api.bodies.accounts import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from reelforge.web.deps import DbDep, PrincipalDep, SignedInDep
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from reelforge.accounts import otp, passwords, sessions, users
-from reelforge.accounts.errors import Unauthenticated
-from reelforge.errors import InputError
-from reelforge.web.api.models import (
+from reelforge.errors import InputError, Unauthenticated
+from reelforge.web.api.bodies.accounts import (
     Accepted,
     CodeRequest,
     LoginRequest,

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import HTMLResponse
 
 from reelforge.accounts import sessions
+from reelforge.connections import service as connections
 from reelforge.errors import ReelforgeError
-from reelforge.publish import connections
-from reelforge.web.api.publish_models import AuthorizeOut, ConnectionOut, DisconnectOut
+from reelforge.web.api.bodies.publishing import AuthorizeOut, ConnectionOut, DisconnectOut
 from reelforge.web.deps import (
     DbDep,
     PrincipalDep,

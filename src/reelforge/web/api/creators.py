@@ -7,17 +7,20 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 
 from reelforge.errors import InputError
-from reelforge.research import creators, file_import, insights, refresh, workspace
-from reelforge.research.file_import import ImportOutcome
-from reelforge.research.insights import Analytics
-from reelforge.web.api.research_models import (
+from reelforge.research import creators, workspace
+from reelforge.research import import_service as file_import
+from reelforge.research import refresh_job as refresh
+from reelforge.research import report_service as insights
+from reelforge.research.import_service import ImportOutcome
+from reelforge.research.report_service import Analytics
+from reelforge.web.api.bodies.research import (
     SVG_RESPONSE,
     TZ_HELP,
     CreatorAndJob,
     CreatorCreate,
     CreatorOut,
 )
-from reelforge.web.api.video_models import JobOut
+from reelforge.web.api.bodies.videos import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
 
 router = APIRouter(prefix="/creators", tags=["research"])

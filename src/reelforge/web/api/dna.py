@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Path
 
-from reelforge.research import dna_service, dna_store
-from reelforge.research.dna import WIZARD_QUESTIONS, WizardQuestion
-from reelforge.research.dna_service import Derivation, WizardOutcome
-from reelforge.web.api.research_models import DeriveRequest, DnaOut, DnaPut, WizardSubmit
+from reelforge.research.dna import service as dna_service
+from reelforge.research.dna import versions as dna_store
+from reelforge.research.dna.profile import WIZARD_QUESTIONS, WizardQuestion
+from reelforge.research.dna.service import Derivation, WizardOutcome
+from reelforge.web.api.bodies.research import DeriveRequest, DnaOut, DnaPut, WizardSubmit
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
 
 router = APIRouter(prefix="/dna", tags=["content dna"])

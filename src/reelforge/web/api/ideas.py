@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from reelforge.research import insights
+from reelforge.research import report_service as insights
 from reelforge.research.ideas import IdeasResult
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 

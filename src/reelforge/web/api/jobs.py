@@ -11,9 +11,9 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from reelforge.jobs import records
-from reelforge.services import Services
-from reelforge.store.tables import JobEvent
-from reelforge.web.api.video_models import JobOut
+from reelforge.jobs.tables import JobEvent
+from reelforge.runtime import Services
+from reelforge.web.api.bodies.videos import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])

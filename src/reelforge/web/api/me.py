@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from reelforge.accounts import otp, passwords, users
 from reelforge.errors import Forbidden
 from reelforge.privacy.delete import delete_account
-from reelforge.web.api.models import (
+from reelforge.web.api.bodies.accounts import (
     Accepted,
     EmailChange,
     EmailConfirm,

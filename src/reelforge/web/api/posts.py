@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query, status
 
 from reelforge.publish import posts
-from reelforge.web.api.publish_models import PostAndJob, PostCreate, PostOut
-from reelforge.web.api.video_models import JobOut
+from reelforge.web.api.bodies.publishing import PostAndJob, PostCreate, PostOut
+from reelforge.web.api.bodies.videos import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 
 router = APIRouter(prefix="/posts", tags=["posts"])

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from reelforge.clock import utc_now
 from reelforge.privacy.export import write_export
-from reelforge.store.tables import utcnow
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 
 router = APIRouter(prefix="/me", tags=["me"])
@@ -33,7 +33,7 @@ def export(principal: PrincipalDep, db: DbDep, services: ServicesDep) -> Streami
             while chunk := spool.read(CHUNK):
                 yield chunk
 
-    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    stamp = utc_now().strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
         stream(),
         media_type="application/zip",

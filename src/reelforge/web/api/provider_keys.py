@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Response, status
 
 from reelforge.accounts import provider_keys
-from reelforge.web.api.models import ProviderKeyOut, ProviderKeyPut
+from reelforge.web.api.bodies.accounts import ProviderKeyOut, ProviderKeyPut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 
 router = APIRouter(prefix="/provider-keys", tags=["provider keys"])

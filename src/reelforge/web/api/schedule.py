@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from reelforge.publish import connections, suggest
-from reelforge.web.api.publish_models import SuggestOut
+from reelforge.connections import service as connections
+from reelforge.publish import suggest
+from reelforge.web.api.bodies.publishing import SuggestOut
 from reelforge.web.deps import DbDep, PrincipalDep
 
 router = APIRouter(prefix="/schedule", tags=["posts"])

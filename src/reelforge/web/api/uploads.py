@@ -15,9 +15,9 @@ from reelforge.errors import InputError
 from reelforge.publish import uploads
 from reelforge.publish.images import max_image_bytes
 from reelforge.publish.tables import Upload
-from reelforge.store.tables import Video
-from reelforge.web.api.publish_models import UploadOut
-from reelforge.web.api.video_models import VideoOut
+from reelforge.videos.tables import Video
+from reelforge.web.api.bodies.publishing import UploadOut
+from reelforge.web.api.bodies.videos import VideoOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])

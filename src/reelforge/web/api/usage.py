@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from reelforge.accounts import usage
-from reelforge.web.api.models import UsageOut
+from reelforge.web.api.bodies.accounts import UsageOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
 
 router = APIRouter(prefix="/usage", tags=["usage"])

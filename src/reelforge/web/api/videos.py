@@ -6,9 +6,9 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from reelforge.store.blobs import BlobStore
-from reelforge.store.tables import Video
-from reelforge.studio import videos
-from reelforge.web.api.video_models import JobOut, ScriptUpdate, VideoAndJob, VideoCreate, VideoOut
+from reelforge.videos import service as videos
+from reelforge.videos.tables import Video
+from reelforge.web.api.bodies.videos import JobOut, ScriptUpdate, VideoAndJob, VideoCreate, VideoOut
 from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
 from reelforge.web.ranges import ranged_response
 

@@ -1,0 +1,268 @@
+"""The ``creator_refresh`` job: read a creator's public videos from its official API.
+
+How it runs: the source (YouTube Data API, TikTok Research or Display API) is
+built with the *owner's* credential from the vault, else the operator's
+(promise P09); its daily quota budget starts from what the store says was
+already used today with that key; every page of videos is upserted and
+snapshotted as it arrives, so work is kept even when the quota runs out half
+way. Then the job stops cleanly, the creator shows ``partial`` with the time
+the quota resets, and the job's error says when to try again.
+
+429s and 5xx answers are retried inside the HTTP client (honouring
+Retry-After); when those retries run out, the job runner re-queues the job
+with backoff. Re-running is safe: videos are upserted and the snapshot time
+is fixed when the job is queued (see :mod:`reelforge.research.ingest`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reelforge.accounts import usage
+from reelforge.clock import utc_now
+from reelforge.errors import ConfigError, ProviderError, ReelforgeError
+from reelforge.jobs import records
+from reelforge.jobs.runner import JobContext
+from reelforge.jobs.tables import Job
+from reelforge.providers import registry
+from reelforge.providers.research import (
+    FetchOutcome,
+    Page,
+    ResearchSource,
+    collect,
+    is_quota_error,
+)
+from reelforge.providers.types.research import CreatorProfile
+from reelforge.research import creators, ingest, workspace
+from reelforge.research.quota import Budgets, load_budgets, save_budgets
+from reelforge.research.tables import Creator
+from reelforge.runtime import Services
+
+KIND = creators.REFRESH_KIND
+
+
+def start_refresh(db: Session, settings: Any, *, owner_id: str, creator_id: str) -> Job:
+    """Queue a refresh (or return the one already queued or running for this creator)."""
+    creator = creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
+    if creator.source == "import":
+        raise ConfigError(
+            f"{creators.label(creator)} is read from files you import, not from an API. "
+            "Import a newer export instead: reelforge creators import FILE "
+            "(or POST /api/v1/creators/import)."
+        )
+    for job in db.scalars(
+        select(Job).where(Job.owner_id == owner_id, Job.kind == KIND, Job.state.in_(records.ACTIVE))
+    ):
+        if job.payload.get("creator_id") == creator_id:
+            return job
+    usage.check_limit(db, settings, owner_id=owner_id, metric="jobs")
+    job = records.create_job(
+        db,
+        owner_id=owner_id,
+        kind=KIND,
+        payload={"creator_id": creator_id, "captured_at": utc_now().isoformat()},
+    )
+    usage.record(db, settings, owner_id=owner_id, metric="jobs")
+    return job
+
+
+def _display_token(services: Services, *, owner_id: str) -> str:
+    """The owner's TikTok access token, from a TikTok connection that allows ``video.list``.
+
+    Called outside any open session: refreshing the token writes in its own transaction.
+    """
+    from reelforge.connections.service import list_connections
+    from reelforge.connections.tokens import access_token
+
+    with services.database.session() as db:
+        tiktok = [c for c in list_connections(db, owner_id=owner_id) if c.platform == "tiktok"]
+        allowed = [c.id for c in tiktok if "video.list" in c.scopes.replace(" ", ",").split(",")]
+    if not allowed:
+        what = "does not allow reading your videos" if tiktok else "is not connected"
+        raise ConfigError(
+            f"Your TikTok account {what}. Connect TikTok again and allow the video.list "
+            "permission, or import your videos from a file (reelforge creators import FILE)."
+        )
+    return access_token(services, owner_id=owner_id, connection_id=allowed[0])
+
+
+def _credential(
+    db: Session, services: Services, *, owner_id: str, source: str
+) -> tuple[str | None, str]:
+    """(credential, quota scope): the owner's own key wins; else the operator's (P09).
+
+    Not for ``tiktok_display``, whose token comes from :func:`_display_token`.
+    """
+    from reelforge.accounts import vault
+    from reelforge.accounts.provider_keys import KIND as KEY_KIND
+    from reelforge.accounts.provider_keys import credential_for
+
+    own = vault.read_secret(db, services.vault, owner_id=owner_id, kind=KEY_KIND, name=source)
+    if own is not None:
+        return own, owner_id
+    # The operator's key, where the user's plan allows it (ConfigError otherwise).
+    server = credential_for(
+        db, services.vault, services.settings, user_id=owner_id, provider=source
+    )
+    if registry.provider_class("research", source).key_setting == f"{source}_api_key":
+        server = None  # the source reads that setting itself (and names it in its errors)
+    return server, "server"
+
+
+def _prepare(services: Services, *, owner_id: str, source: str) -> tuple[str | None, Budgets]:
+    """The credential to read ``source`` with, and today's quota budgets for that key."""
+    if source == "tiktok_display":  # no daily quota; a rate limit (429) is retried
+        return _display_token(services, owner_id=owner_id), Budgets(owner_id)
+    with services.database.session() as db:
+        credential, scope = _credential(db, services, owner_id=owner_id, source=source)
+        return credential, load_budgets(db, services.settings, provider=source, scope=scope)
+
+
+def _build(services: Services, source: str, credential: str | None, budgets: Budgets) -> Any:
+    kwargs: dict[str, Any] = {"credential": credential}
+    if source == "youtube":
+        kwargs["quota"] = budgets.get("units")
+    elif source == "tiktok_research":
+        kwargs["requests_budget"] = budgets.get("requests")
+        kwargs["records_budget"] = budgets.get("records")
+    return registry.create("research", source, services.settings, **kwargs)
+
+
+def _record(
+    services: Services,
+    *,
+    owner_id: str,
+    creator_id: str,
+    status: str,
+    message: str | None,
+    profile: CreatorProfile | None = None,
+    retry_after: str | None = None,
+) -> None:
+    with services.database.session() as db:
+        row = db.scalar(
+            select(Creator).where(Creator.id == creator_id, Creator.owner_id == owner_id)
+        )
+        if row is None:
+            return  # removed while refreshing
+        if profile is not None:
+            row.display_name = profile.display_name[:200] or row.display_name
+            row.followers = profile.followers
+            if profile.platform_id and not row.platform_id:
+                row.platform_id = profile.platform_id[:64]
+        row.refresh_status, row.refresh_message = status, message
+        row.retry_after = datetime.fromisoformat(retry_after) if retry_after else None
+        if status != "failed":
+            row.refreshed_at = utc_now()
+
+
+def refresh_creator(ctx: JobContext) -> None:
+    """The job handler (registered in jobs/runner.py as ``creator_refresh``)."""
+    services, owner_id = ctx.services, ctx.owner_id
+    creator_id = str(ctx.payload["creator_id"])
+    captured_at = datetime.fromisoformat(str(ctx.payload["captured_at"]))
+    with services.database.session() as db:
+        creator = creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
+        ref, source_name, name = creators.ref_of(creator), creator.source, creators.label(creator)
+    try:
+        credential, budgets = _prepare(services, owner_id=owner_id, source=source_name)
+    except ReelforgeError as error:
+        _record(
+            services,
+            owner_id=owner_id,
+            creator_id=creator_id,
+            status="failed",
+            message=error.message,
+        )
+        raise
+    ctx.progress("connect", 0.02, f"reading {name} from {source_name}", force=True)
+    limit = max(1, int(services.settings.youtube_max_videos))
+    fetched = 0
+
+    def on_page(page: Page) -> None:
+        nonlocal fetched
+        with services.database.session() as db:
+            creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
+            ingest.upsert_videos(
+                db, owner_id=owner_id, creator_id=creator_id, videos=page, captured_at=captured_at
+            )
+            save_budgets(db, budgets, owner_id=owner_id)
+        fetched += len(page)
+        fraction = 0.05 + 0.85 * min(1.0, fetched / limit)
+        ctx.progress("fetch", fraction, f"{fetched} videos of {name}")
+
+    profile: CreatorProfile | None = None
+    try:
+        source: ResearchSource = _build(services, source_name, credential, budgets)
+        with source:
+            profile = source.profile(ref)
+            outcome = collect(source.videos(ref), on_page=on_page)
+    except ReelforgeError as error:
+        stopped = _stopped(error)
+        if stopped is None:
+            retryable = isinstance(error, ProviderError) and error.retryable
+            if not retryable:
+                _record(
+                    services,
+                    owner_id=owner_id,
+                    creator_id=creator_id,
+                    status="failed",
+                    message=error.message,
+                )
+            raise
+        outcome = stopped
+    finally:
+        with services.database.session() as db:
+            save_budgets(db, budgets, owner_id=owner_id)
+    _finish(ctx, outcome, profile=profile, fetched=fetched, name=name, provider=source_name)
+
+
+def _stopped(error: ReelforgeError) -> FetchOutcome | None:
+    """A quota error before the first page (e.g. in the profile call) as a stopped fetch."""
+    if not is_quota_error(error):
+        return None
+    return FetchOutcome(
+        complete=False, stopped=error.message, resets_at=error.details.get("resets_at")
+    )
+
+
+def _finish(
+    ctx: JobContext,
+    outcome: FetchOutcome,
+    *,
+    profile: CreatorProfile | None,
+    fetched: int,
+    name: str,
+    provider: str,
+) -> None:
+    services, owner_id = ctx.services, ctx.owner_id
+    creator_id = str(ctx.payload["creator_id"])
+    if outcome.complete:
+        message = f"{fetched} videos read."
+    else:
+        message = f"Stopped early after {fetched} videos: {outcome.stopped}"
+    _record(
+        services,
+        owner_id=owner_id,
+        creator_id=creator_id,
+        status="complete" if outcome.complete else "partial",
+        message=message,
+        profile=profile,
+        retry_after=outcome.resets_at,
+    )
+    ctx.progress("fetch", 0.9, f"{fetched} videos of {name}", force=True)
+    ctx.progress("analytics", 0.95, "updating analytics", force=True)
+    workspace.refresh_snapshot(services, owner_id=owner_id)
+    if not outcome.complete:
+        raise ProviderError(
+            f"Refreshing {name} stopped early; the {fetched} videos read so far are kept. "
+            f"{outcome.stopped}",
+            provider=provider,
+            retryable=False,
+            status=429,
+            details={"quota": True, "resets_at": outcome.resets_at, "videos": fetched},
+        )
+    ctx.progress("done", 1.0, message, force=True)
