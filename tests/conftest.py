@@ -29,6 +29,6 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def _fresh_services() -> Iterator[None]:
     """Each test gets its own process-wide services (database engines, queue)."""
     yield
-    from reelforge.runtime import forget_services
+    from reelforge.runtime import forget_runtimes
 
-    forget_services()
+    forget_runtimes()

@@ -21,7 +21,7 @@ from reelforge.jobs.tables import Job
 from reelforge.publish import publish_job
 from reelforge.publish.post_ledger import DbLedger
 from reelforge.publish.post_state import PostState
-from reelforge.runtime import forget_services, services_for
+from reelforge.runtime import forget_runtimes, runtime_for
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, serve
 from tests.fakes.tiktok import FakeTikTok
 from tests.fakes.youtube_upload import FakeYouTube
@@ -113,7 +113,7 @@ def _video_post(api: Api, settings: Settings, path: Path) -> tuple[Account, str,
 
     account = api.sign_up("once@example.com")
     connection = connect(api, account)
-    services = services_for(settings)
+    services = runtime_for(settings)
     with services.database.session() as db:
         video = Video(owner_id=account.user_id, topic="noise", status="ready", options={})
         db.add(video)
@@ -143,7 +143,7 @@ def no_probe(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _restart(settings: Settings, job_id: str) -> str:
     """A new worker finds the dead one's job (its heartbeat went stale) and runs it again."""
-    services = services_for(settings)
+    services = runtime_for(settings)
     with services.database.session() as db:
         job = db.get(Job, job_id)
         assert job is not None and job.state == "running"  # what a killed worker leaves
@@ -298,7 +298,7 @@ def test_a_finished_post_is_never_sent_again(
     )
     assert run(pub_settings, made["job"]["id"]) == "succeeded"
     assert run(pub_settings, made["job"]["id"]) == "skipped"  # the same job id again
-    with services_for(pub_settings).database.session() as db:  # a stray second job
+    with runtime_for(pub_settings).database.session() as db:  # a stray second job
         stray = records.create_job(
             db, owner_id=account.user_id, kind="publish", payload={"post_id": made["post"]["id"]}
         ).id
@@ -391,7 +391,7 @@ def test_youtube_quota_is_retried_after_the_reset_with_a_clear_message(
     assert run(pub_settings, made["job"]["id"]) == "queued"
     shown = get_post(pub_api, account, made["post"]["id"])
     assert shown["status"] == "retrying" and "quota" in shown["message"]
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         job = db.scalars(select(Job).where(Job.id == made["job"]["id"])).one()
         assert "retrying in" in (job.error or "")
 
@@ -463,10 +463,10 @@ def test_a_worker_process_killed_mid_post_is_replaced_and_the_video_is_posted_on
 def test_a_post_still_processing_is_checked_again_later_without_holding_a_worker(
     pub_api: Api, pub_settings: Settings, tiktok: FakeTikTok
 ) -> None:
-    from reelforge.jobs.runner import run_job
+    from reelforge.runtime import run_job
 
     settings = pub_settings.model_copy(update={"tiktok_poll_max_wait_s": 0.0})
-    forget_services()  # the worker's services are built from these settings
+    forget_runtimes()  # the worker's services are built from these settings
     account = pub_api.sign_up("patient@example.com")
     connection = connect(pub_api, account)
     made = post(
@@ -476,7 +476,7 @@ def test_a_post_still_processing_is_checked_again_later_without_holding_a_worker
         images=upload_images(pub_api, account, 1),
         title="Slow",
     )
-    queue = services_for(settings).queue
+    queue = runtime_for(settings).queue
     assert run_job(settings, job_id=made["job"]["id"], queue=queue) == "succeeded"
     shown = get_post(pub_api, account, made["post"]["id"])
     assert shown["status"] == "processing" and shown["platform_status"] == "PROCESSING_DOWNLOAD"
@@ -490,12 +490,12 @@ def test_a_post_still_processing_is_checked_again_later_without_holding_a_worker
 def test_a_post_that_never_finishes_processing_ends_with_advice_not_a_repost(
     pub_api: Api, pub_settings: Settings, tiktok: FakeTikTok
 ) -> None:
-    from reelforge.jobs.runner import run_job
+    from reelforge.runtime import run_job
 
     settings = pub_settings.model_copy(
         update={"tiktok_poll_max_wait_s": 0.0, "publish_status_checks_max": 1}
     )
-    forget_services()
+    forget_runtimes()
     tiktok.processing_polls = 50
     account = pub_api.sign_up("stuck@example.com")
     connection = connect(pub_api, account)
@@ -506,7 +506,7 @@ def test_a_post_that_never_finishes_processing_ends_with_advice_not_a_repost(
         images=upload_images(pub_api, account, 1),
         title="Stuck",
     )
-    assert run_job(settings, job_id=made["job"]["id"], queue=services_for(settings).queue)
+    assert run_job(settings, job_id=made["job"]["id"], queue=runtime_for(settings).queue)
     shown = get_post(pub_api, account, made["post"]["id"])
     assert shown["status"] == "failed" and "post again only if it is not there" in shown["message"]
     assert len(tiktok.inits) == 1

@@ -13,7 +13,7 @@ from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.jobs.tables import Job
 from reelforge.jobs.worker import start_embedded_worker
-from reelforge.runtime import services_for
+from reelforge.runtime import runtime_for
 from reelforge.videos import service as videos
 
 REDIS_URL = os.environ.get("REELFORGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -34,7 +34,7 @@ def test_a_job_enqueued_on_redis_is_run_by_a_worker(settings: Settings) -> None:
     _redis_or_skip()
     settings.redis_url = REDIS_URL
     settings.queue_name = f"reelforge-test-{uuid.uuid4().hex[:8]}"
-    services = services_for(settings)
+    services = runtime_for(settings)
     assert type(services.queue.huey).__name__ == "RedisHuey"
     with services.database.session() as db:
         user = User(email="redis@example.com", age_confirmed_at=utc_now())
@@ -46,7 +46,8 @@ def test_a_job_enqueued_on_redis_is_run_by_a_worker(settings: Settings) -> None:
         )
         job_id = job.id
     services.queue.enqueue(job_id)
-    consumer = start_embedded_worker(settings)
+    runtime = runtime_for(settings)
+    consumer = start_embedded_worker(runtime, runtime.queue)
     try:
         deadline = time.monotonic() + 120
         state = "queued"

@@ -11,12 +11,11 @@ from reelforge.accounts.tables import User
 from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import ProviderError
-from reelforge.jobs.queue import build_queue
-from reelforge.jobs.runner import backoff_seconds, run_job
+from reelforge.jobs.runner import backoff_seconds
 from reelforge.jobs.tables import Job
 from reelforge.providers import registry
 from reelforge.providers.types.media import Speech
-from reelforge.runtime import services_for
+from reelforge.runtime import queue_for, run_job, runtime_for
 from reelforge.videos import service as videos
 from tests.fakes.providers import FakeTTS
 
@@ -47,7 +46,7 @@ class BrokenTTS(FakeTTS):
 
 def _video_job(settings: Settings, voice: str) -> str:
     registry.register("tts", voice, f"tests.jobs.test_runner:{voice.capitalize()}TTS")
-    services = services_for(settings)
+    services = runtime_for(settings)
     with services.database.session() as db:
         user = User(email=f"{voice}@example.com", age_confirmed_at=utc_now())
         db.add(user)
@@ -65,7 +64,7 @@ def _video_job(settings: Settings, voice: str) -> str:
 
 
 def _job(settings: Settings, job_id: str) -> Job:
-    with services_for(settings).database.session() as db:
+    with runtime_for(settings).database.session() as db:
         job = db.get(Job, job_id)
         assert job is not None
         return job
@@ -75,7 +74,7 @@ def _job(settings: Settings, job_id: str) -> Job:
 def test_a_retryable_provider_failure_is_retried_then_succeeds(settings: Settings) -> None:
     FlakyTTS.failures = 1
     job_id = _video_job(settings, "flaky")
-    queue = build_queue(settings, immediate=True)
+    queue = queue_for(settings, immediate=True)
     assert run_job(settings, job_id=job_id, queue=queue) == "queued"
     job = _job(settings, job_id)
     assert job.state == "queued" and "retrying" in (job.error or "")
@@ -85,7 +84,7 @@ def test_a_retryable_provider_failure_is_retried_then_succeeds(settings: Setting
 
 def test_a_permanent_provider_failure_fails_the_job_with_its_message(settings: Settings) -> None:
     job_id = _video_job(settings, "broken")
-    assert run_job(settings, job_id=job_id, queue=build_queue(settings, immediate=True)) == "failed"
+    assert run_job(settings, job_id=job_id, queue=queue_for(settings, immediate=True)) == "failed"
     job = _job(settings, job_id)
     assert job.state == "failed" and job.error == "broken refused the key"
 
@@ -94,7 +93,7 @@ def test_retries_stop_after_the_configured_attempts(settings: Settings) -> None:
     FlakyTTS.failures = 99
     settings.job_max_attempts = 2
     job_id = _video_job(settings, "flaky")
-    queue = build_queue(settings, immediate=True)
+    queue = queue_for(settings, immediate=True)
     assert run_job(settings, job_id=job_id, queue=queue) == "queued"
     assert run_job(settings, job_id=job_id, queue=queue) == "failed"
     FlakyTTS.failures = 0

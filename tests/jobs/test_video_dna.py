@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from reelforge.config import Settings
-from reelforge.jobs.runner import run_job
 from reelforge.research.dna.profile import ContentDNA
+from reelforge.runtime import run_job
 from reelforge.studio.models import Script
 from reelforge.studio.options import MakeOptions
 from reelforge.studio.pipeline import Pipeline

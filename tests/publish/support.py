@@ -21,8 +21,7 @@ from pydantic import SecretStr
 from reelforge.av.ffmpeg import ffmpeg_exe
 from reelforge.config import Settings
 from reelforge.jobs.queue import JobQueue
-from reelforge.jobs.runner import run_job
-from reelforge.runtime import services_for
+from reelforge.runtime import run_job, runtime_for
 from reelforge.web.app import create_app
 from tests.fakes.google_oauth import FakeGoogleOAuth
 from tests.fakes.server import serve
@@ -96,7 +95,7 @@ def pub_api(pub_settings: Settings) -> Iterator[Api]:
 
 
 def queue_of(settings: Settings) -> JobQueue:
-    return services_for(settings).queue
+    return runtime_for(settings).queue
 
 
 def run(settings: Settings, job_id: str) -> str:

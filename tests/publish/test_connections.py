@@ -18,7 +18,7 @@ from reelforge.config import Settings
 from reelforge.connections import tokens
 from reelforge.connections.tables import PlatformConnection
 from reelforge.errors import ReconsentRequired
-from reelforge.runtime import services_for
+from reelforge.runtime import runtime_for
 from reelforge.web.security import SESSION_COOKIE
 from tests.fakes.google_oauth import FakeGoogleOAuth
 from tests.fakes.server import FakeServer
@@ -45,7 +45,7 @@ def test_P11_connecting_tiktok_stores_only_open_id_name_avatar_and_encrypted_tok
     assert shown["open_id"] == "oid-123" and shown["display_name"] == "Test Creator"
     assert shown["avatar_url"] == "https://p16.tiktokcdn.example/a.jpg"
     assert not any("token" in key for key in shown)
-    database = services_for(pub_settings).database
+    database = runtime_for(pub_settings).database
     with database.session() as db:
         row = db.scalars(select(PlatformConnection)).one()
         stored = {c.name: getattr(row, c.name) for c in PlatformConnection.__table__.columns}
@@ -74,7 +74,7 @@ def test_P08_oauth_tokens_are_encrypted_at_rest_and_the_vault_key_is_not_in_the_
     caplog.set_level(logging.DEBUG)
     account = pub_api.sign_up("secret@example.com")
     connection = connect(pub_api, account)
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     first = _issued(tiktok)
     # A refresh ahead of expiry stores a rotated pair: both generations must be sealed.
     tokens.access_token(
@@ -119,7 +119,7 @@ def test_P12_disconnect_revokes_at_tiktok_and_deletes_the_tokens_at_once(
     assert answer.status_code == 200, answer.text
     assert answer.json()["revoked"] is True
     assert tiktok.access[access].alive is False  # the fake TikTok saw the revoke
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         assert db.scalars(select(Secret).where(Secret.owner_id == account.user_id)).all() == []
     assert pub_api.client.get("/api/v1/connections", headers=account.headers).json() == []
 
@@ -138,7 +138,7 @@ def test_P12_disconnect_deletes_the_tokens_even_when_the_platform_does_not_answe
 
     assert answer.status_code == 200 and answer.json()["revoked"] is False
     assert "Remove reelforge in your tiktok account" in answer.json()["message"]
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         assert db.scalars(select(Secret).where(Secret.kind == "oauth_token")).all() == []
 
 
@@ -208,7 +208,7 @@ def test_an_expired_link_is_refused(pub_api: Api, pub_settings: Settings) -> Non
     account = pub_api.sign_up("slow@example.com")
     from reelforge.connections.service import complete_authorize, start_authorize, take_state
 
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     with services.database.session() as db:
         url = start_authorize(
             db, services, owner_id=account.user_id, platform="tiktok", session_id=None
@@ -228,7 +228,7 @@ def test_rotated_refresh_tokens_are_stored_and_a_dead_grant_asks_for_reconsent(
 ) -> None:
     account = pub_api.sign_up("rotate@example.com")
     connection = connect(pub_api, account)
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     (first_refresh,) = list(tiktok.refresh)
     soon = utc_now() + timedelta(days=2)  # past the access token's one-day lifetime
 

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.publish.tables import Post
-from reelforge.runtime import services_for
+from reelforge.runtime import runtime_for
 from tests.fakes.tiktok import FakeTikTok
 from tests.publish.support import connect, media_path, post, run, upload_images
 from tests.web.support import Api
@@ -40,7 +40,7 @@ def test_images_are_served_without_sign_in_while_recent_then_gone(
     assert first.content != pub_api.client.get(paths[1]).content  # each slide is its own image
 
     hours = pub_settings.publish_media_serve_hours
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         db.execute(
             update(Post)
             .where(Post.id == post_id)
@@ -77,7 +77,7 @@ def test_a_scheduled_posts_images_are_not_public_before_it_goes_out(
         title="Tomorrow",
         publish_at=(utc_now() + timedelta(days=1)).isoformat(),
     )
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         row = db.get(Post, made["post"]["id"])
         assert row is not None
         token = row.media_token

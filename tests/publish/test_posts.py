@@ -15,7 +15,7 @@ from reelforge.config import Settings
 from reelforge.jobs import records
 from reelforge.jobs.tables import Job
 from reelforge.publish.outbox import outbox_dir
-from reelforge.runtime import services_for
+from reelforge.runtime import runtime_for
 from tests.fakes.server import FakeServer
 from tests.fakes.tiktok import FakeTikTok
 from tests.fakes.youtube_upload import FakeYouTube
@@ -242,7 +242,7 @@ def test_P13_nothing_is_posted_until_the_owner_asks(
     connect(pub_api, account)
     upload_video(pub_api, account, clip)
     upload_images(pub_api, account, 2)
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         assert db.scalars(select(Job).where(Job.kind == "publish")).all() == []
     assert tiktok.inits == [] and tiktok.publishes == {}
 
@@ -262,7 +262,7 @@ def test_P13_a_job_never_posts_another_users_post(
         title="mine",
         publish_at=(utc_now() + timedelta(days=30)).isoformat(),
     )
-    with services_for(pub_settings).database.session() as db:  # a job forged for the intruder
+    with runtime_for(pub_settings).database.session() as db:  # a job forged for the intruder
         forged = records.create_job(
             db,
             owner_id=intruder.user_id,

@@ -11,7 +11,7 @@ from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.publish import retention
 from reelforge.publish.tables import RetentionSweep, Upload
-from reelforge.runtime import services_for
+from reelforge.runtime import runtime_for
 from tests.publish.support import connect, get_post, post, run, upload_images
 from tests.web.support import Api
 
@@ -31,7 +31,7 @@ def test_P17_posted_images_are_deleted_7_days_after_posting_and_the_sweep_says_s
     posted_at = utc_now()
     listed = pub_api.client.get("/api/v1/uploads", headers=account.headers).json()
     assert all(u["posted_at"] for u in listed) and len(_stored(pub_settings)) == 3
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
 
     early = retention.sweep(services, now=posted_at + timedelta(days=6, hours=23))
     assert early.upload_ids == () and len(_stored(pub_settings)) == 3
@@ -64,7 +64,7 @@ def test_P17_unposted_images_go_after_the_configured_days_unless_a_post_waits_fo
         title="In two months",
         publish_at=later.isoformat(),
     )
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     days = pub_settings.upload_retention_unposted_days
     assert days == 30
 
@@ -106,7 +106,7 @@ def test_abandoned_authorize_links_are_swept_with_their_verifiers(
 
     account = pub_api.sign_up("abandoned@example.com")
     pub_api.client.get("/api/v1/connections/tiktok/authorize", headers=account.headers)
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     retention.sweep(services)  # still valid: kept
     with services.database.session() as db:
         assert len(db.scalars(select(OAuthState)).all()) == 1

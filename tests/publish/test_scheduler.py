@@ -13,11 +13,10 @@ from sqlalchemy import select, update
 
 from reelforge.clock import utc_now
 from reelforge.config import Settings
-from reelforge.jobs.queue import build_queue
 from reelforge.jobs.tables import Job
 from reelforge.publish.scheduler import run_due
 from reelforge.publish.tables import Post
-from reelforge.runtime import services_for
+from reelforge.runtime import queue_for, runtime_for
 from tests.fakes.server import FakeServer
 from tests.fakes.tiktok import FakeTikTok
 from tests.publish.support import (
@@ -48,7 +47,7 @@ def _scheduled(api: Api, account: Account, at: datetime) -> str:
 
 
 def _publish_jobs(settings: Settings) -> list[str]:
-    with services_for(settings).database.session() as db:
+    with runtime_for(settings).database.session() as db:
         return list(db.scalars(select(Job.id).where(Job.kind == "publish")))
 
 
@@ -58,7 +57,7 @@ def test_a_scheduled_post_goes_out_at_its_time_and_only_once(
     account = pub_api.sign_up("planner@example.com")
     at = utc_now() + timedelta(hours=1)
     post_id = _scheduled(pub_api, account, at)
-    services, queue = services_for(pub_settings), queue_of(pub_settings)
+    services, queue = runtime_for(pub_settings), queue_of(pub_settings)
 
     assert run_due(services, queue=queue) == []  # not yet
     assert _publish_jobs(pub_settings) == []
@@ -80,11 +79,11 @@ def test_a_time_missed_during_downtime_posts_once_when_workers_start(
     at = utc_now() + timedelta(minutes=10)
     post_id = _scheduled(pub_api, account, at)
     back = at + timedelta(hours=5)  # the server was down when the time came
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     found: list[list[str]] = []
 
     def worker_starts() -> None:  # each worker checks at start; two start together
-        found.append(run_due(services, queue=build_queue(pub_settings), now=back))
+        found.append(run_due(services, queue=queue_for(pub_settings), now=back))
 
     threads = [threading.Thread(target=worker_starts) for _ in range(3)]
     for thread in threads:
@@ -104,7 +103,7 @@ def test_a_time_missed_during_downtime_posts_once_when_workers_start(
 def test_the_worker_checks_for_due_posts_every_minute_and_sweeps_every_hour(
     pub_settings: Settings,
 ) -> None:
-    huey = build_queue(pub_settings).huey
+    huey = queue_for(pub_settings).huey
     every_minute = datetime(2030, 1, 1, 12, 34)
     at_seven = every_minute.replace(minute=7)
     due = {task.name for task in huey.read_periodic(every_minute)}
@@ -120,7 +119,7 @@ def test_a_scheduled_post_can_be_cancelled_and_never_goes_out(
     post_id = _scheduled(pub_api, account, at)
     answer = pub_api.client.post(f"/api/v1/posts/{post_id}/cancel", headers=account.headers)
     assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
-    services = services_for(pub_settings)
+    services = runtime_for(pub_settings)
     assert run_due(services, queue=queue_of(pub_settings), now=at + timedelta(hours=1)) == []
     assert tiktok.inits == []
     again = pub_api.client.post(f"/api/v1/posts/{post_id}/cancel", headers=account.headers)
@@ -150,7 +149,7 @@ def test_suggestions_come_from_the_research_videos_when_there_are_enough(
 
     account = pub_api.sign_up("data@example.com")
     connection = connect(pub_api, account)
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         creator = Creator(
             owner_id=account.user_id,
             platform="tiktok",
@@ -200,11 +199,11 @@ def test_scheduled_rows_are_the_truth(pub_api: Api, pub_settings: Settings) -> N
     account = pub_api.sign_up("truth@example.com")
     at = utc_now() + timedelta(minutes=5)
     post_id = _scheduled(pub_api, account, at)
-    with services_for(pub_settings).database.session() as db:
+    with runtime_for(pub_settings).database.session() as db:
         row = db.get(Post, post_id)
         assert row is not None and row.status == "scheduled" and row.job_id is None
-    fresh_queue = build_queue(pub_settings.model_copy(update={"queue_name": "elsewhere"}))
-    assert run_due(services_for(pub_settings), queue=fresh_queue, now=at) == [post_id]
+    fresh_queue = queue_for(pub_settings.model_copy(update={"queue_name": "elsewhere"}))
+    assert run_due(runtime_for(pub_settings), queue=fresh_queue, now=at) == [post_id]
 
 
 @pytest.mark.slow
@@ -213,7 +212,7 @@ def test_a_worker_started_after_downtime_posts_the_missed_post_once(
 ) -> None:
     account = pub_api.sign_up("restart@example.com")
     post_id = _scheduled(pub_api, account, utc_now() + timedelta(minutes=30))
-    with services_for(pub_settings).database.session() as db:  # ... and the server was down
+    with runtime_for(pub_settings).database.session() as db:  # ... and the server was down
         db.execute(
             update(Post).where(Post.id == post_id).values(publish_at=utc_now() - timedelta(hours=3))
         )

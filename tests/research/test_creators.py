@@ -21,7 +21,7 @@ from reelforge.research.dna import service as dna_service
 from reelforge.research.dna import versions as dna_store
 from reelforge.research.dna.profile import ContentDNA
 from reelforge.research.tables import ResearchVideo, VideoSnapshot
-from reelforge.runtime import Services, services_for
+from reelforge.runtime import Runtime, runtime_for
 from tests.research.support import CSV_HEADER, csv_rows
 from tests.store.support import database, db_settings  # noqa: F401
 
@@ -29,11 +29,11 @@ START = datetime(2024, 5, 6, 18, tzinfo=UTC)
 
 
 @pytest.fixture
-def services(db_settings: Settings) -> Services:  # noqa: F811
-    return services_for(db_settings)
+def services(db_settings: Settings) -> Runtime:  # noqa: F811
+    return runtime_for(db_settings)
 
 
-def _user(services: Services, email: str) -> str:
+def _user(services: Runtime, email: str) -> str:
     with services.database.session() as db:
         return users.create_user(db, email=email, age_confirmed=True).id
 
@@ -55,7 +55,7 @@ def _videos(n: int, *, prefix: str, breakout: int | None = None) -> list[VideoSt
     ]
 
 
-def _creator_with_videos(services: Services, owner: str, handle: str, n: int = 12) -> str:
+def _creator_with_videos(services: Runtime, owner: str, handle: str, n: int = 12) -> str:
     with services.database.session() as db:
         creator, _ = creators.add_creator(db, owner_id=owner, platform="youtube", handle=handle)
         ingest.upsert_videos(
@@ -64,7 +64,7 @@ def _creator_with_videos(services: Services, owner: str, handle: str, n: int = 1
         return creator.id
 
 
-def test_P16_research_data_is_never_shared_across_users(services: Services) -> None:
+def test_P16_research_data_is_never_shared_across_users(services: Runtime) -> None:
     alice, bob = _user(services, "alice@example.com"), _user(services, "bob@example.com")
     creator = _creator_with_videos(services, alice, "alicebakes")
     with services.database.session() as db:
@@ -110,7 +110,7 @@ def test_P16_research_data_is_never_shared_across_users(services: Services) -> N
 
 
 def test_P15_removing_a_creator_deletes_its_videos_snapshots_and_analytics_files(
-    services: Services,
+    services: Runtime,
 ) -> None:
     owner = _user(services, "sam@example.com")
     gone = _creator_with_videos(services, owner, "gone")
@@ -133,7 +133,7 @@ def test_P15_removing_a_creator_deletes_its_videos_snapshots_and_analytics_files
     assert set(frame.df["creator"].to_list()) == {kept}
 
 
-def test_a_stale_snapshot_is_never_read_after_a_change(services: Services) -> None:
+def test_a_stale_snapshot_is_never_read_after_a_change(services: Runtime) -> None:
     """Another process's change bumps the generation; the cached frame is not reused."""
     owner = _user(services, "sam@example.com")
     creator = _creator_with_videos(services, owner, "baker", n=3)
@@ -145,7 +145,7 @@ def test_a_stale_snapshot_is_never_read_after_a_change(services: Services) -> No
     assert len(services.blobs.list(workspace.snapshot_prefix(owner))) == 1
 
 
-def test_upserts_keep_one_row_per_video_and_one_snapshot_per_capture(services: Services) -> None:
+def test_upserts_keep_one_row_per_video_and_one_snapshot_per_capture(services: Runtime) -> None:
     owner = _user(services, "sam@example.com")
     creator = _creator_with_videos(services, owner, "baker", n=0)
     when = utc_now()
@@ -171,7 +171,7 @@ def test_upserts_keep_one_row_per_video_and_one_snapshot_per_capture(services: S
         assert db.scalar(select(func.count()).select_from(VideoSnapshot)) == 7
 
 
-def test_creators_are_matched_by_handle_case_and_by_channel_id(services: Services) -> None:
+def test_creators_are_matched_by_handle_case_and_by_channel_id(services: Runtime) -> None:
     owner = _user(services, "sam@example.com")
     with services.database.session() as db:
         channel = "UC" + "c" * 22
@@ -188,7 +188,7 @@ def test_creators_are_matched_by_handle_case_and_by_channel_id(services: Service
             creators.add_creator(db, owner_id=owner, platform="vine", handle="x")
 
 
-def test_csv_import_without_a_creator_column_asks_for_one(services: Services) -> None:
+def test_csv_import_without_a_creator_column_asks_for_one(services: Runtime) -> None:
     owner = _user(services, "sam@example.com")
     rows = csv_rows("", 2).replace(",\n", ",\n")
     with services.database.session() as db:
@@ -199,7 +199,7 @@ def test_csv_import_without_a_creator_column_asks_for_one(services: Services) ->
     assert "name no creator" in outcome.notes[0]
 
 
-def test_quota_use_of_one_key_adds_up_across_concurrent_refreshes(services: Services) -> None:
+def test_quota_use_of_one_key_adds_up_across_concurrent_refreshes(services: Runtime) -> None:
     """Two refreshes with the operator's key each add what they spent; neither overwrites."""
     owner = _user(services, "sam@example.com")
     settings = services.settings
@@ -221,7 +221,7 @@ def test_quota_use_of_one_key_adds_up_across_concurrent_refreshes(services: Serv
 
 
 def test_dna_versions_are_numbered_per_user_and_only_the_last_are_kept(
-    services: Services,
+    services: Runtime,
 ) -> None:
     alice, bob = _user(services, "alice@example.com"), _user(services, "bob@example.com")
     newcomer = _user(services, "new@example.com")

@@ -12,11 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select
 
 from reelforge.config import Settings
-from reelforge.jobs.queue import build_queue
-from reelforge.jobs.runner import run_job
 from reelforge.jobs.tables import Job
 from reelforge.research.tables import QuotaUsage, ResearchVideo
-from reelforge.runtime import services_for
+from reelforge.runtime import queue_for, run_job, runtime_for
 from reelforge.store.db import Database
 from reelforge.web.app import create_app
 from tests.fakes.server import FakeRequest, FakeResponse, serve
@@ -74,7 +72,7 @@ def test_refreshing_again_updates_counts_and_keeps_a_snapshot_per_refresh(
         account = world.api.sign_up("sam@example.com")
         creator_id = world.add_creator(account)
         first = world.start_refresh(account, creator_id)
-        database = services_for(world.settings).database
+        database = runtime_for(world.settings).database
         with database.session() as db:  # as if the first refresh had run a day ago
             job = db.get(Job, first)
             assert job is not None
@@ -130,10 +128,10 @@ def test_429_and_5xx_are_retried_and_a_retried_job_does_not_count_twice(
         account = world.api.sign_up("sam@example.com")
         creator_id = world.add_creator(account)
         job_id = world.start_refresh(account, creator_id)
-        queue = build_queue(world.settings)
+        queue = queue_for(world.settings)
 
         assert run_job(world.settings, job_id=job_id, queue=queue) == "queued"
-        database = services_for(world.settings).database
+        database = runtime_for(world.settings).database
         assert len(stored_videos(database, owner_id=account.user_id)) == 50  # page one kept
         with database.session() as db:
             job = db.get(Job, job_id)
@@ -180,7 +178,7 @@ def test_the_daily_quota_is_counted_in_the_store_across_refreshes(settings: Sett
             run_job(world.settings, job_id=world.start_refresh(account, creator_id)) == "succeeded"
         )
         assert len(world.server.requests) == 5  # channels + 2 playlist pages + 2 video batches
-        database = services_for(world.settings).database
+        database = runtime_for(world.settings).database
         with database.session() as db:
             row = db.scalars(select(QuotaUsage)).one()
             assert (row.scope, row.provider, row.quota, row.used) == (
@@ -213,7 +211,7 @@ def test_a_users_own_youtube_key_is_used_for_their_refresh(settings: Settings) -
             run_job(world.settings, job_id=world.start_refresh(account, creator_id)) == "succeeded"
         )
         assert {r.arg("key") for r in world.server.requests} == {"users-own-key"}
-        with services_for(world.settings).database.session() as db:
+        with runtime_for(world.settings).database.session() as db:
             assert db.scalars(select(QuotaUsage.scope)).all() == [account.user_id]
 
 
@@ -248,7 +246,7 @@ def test_P14_stored_rows_carry_only_public_metadata(settings: Settings) -> None:
             run_job(world.settings, job_id=world.start_refresh(account, creator_id)) == "succeeded"
         )
 
-        database = services_for(world.settings).database
+        database = runtime_for(world.settings).database
         public = {
             *("platform", "platform_video_id", "title", "description", "views", "likes"),
             *("comments", "shares", "duration_s", "published_at", "hashtags", "url"),
@@ -309,7 +307,7 @@ def test_a_tiktok_creator_is_read_through_the_research_api_with_the_users_creden
             shown = client.get(f"/api/v1/creators/{creator['id']}", headers=account.headers)
             assert shown.json()["videos"] == expected  # 60 days back, one every 5 days
             assert shown.json()["display_name"] == "Pack Light"
-            database: Database = services_for(cfg).database
+            database: Database = runtime_for(cfg).database
             with database.session() as db:
                 used = {q.quota: q.used for q in db.scalars(select(QuotaUsage))}
                 stored = db.scalars(select(ResearchVideo.hashtags)).all()

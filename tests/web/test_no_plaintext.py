@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reelforge.accounts import vault
-from reelforge.jobs.runner import run_job
+from reelforge.runtime import run_job
 from reelforge.store.db import Database
 from tests.web.support import Account, Api, bearer
 

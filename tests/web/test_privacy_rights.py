@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reelforge.config import Settings
-from reelforge.jobs.runner import run_job
+from reelforge.runtime import run_job
 from reelforge.schema import owned_tables
 from reelforge.store.blobs import open_blob_store, owner_prefix
 from reelforge.store.db import Database

@@ -8,7 +8,7 @@ import pytest
 
 from reelforge.av.ffmpeg import probe
 from reelforge.config import Settings
-from reelforge.jobs.runner import run_job
+from reelforge.runtime import run_job
 from tests.web.support import Api, assert_error, bearer
 
 TINY = {"size": "180x320", "fps": 24, "x264_preset": "ultrafast", "voice": "none"}

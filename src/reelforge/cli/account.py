@@ -52,11 +52,11 @@ def login(
 def _local_key(email: str) -> str:
     """Operator access: whoever can read this home may act as a local account in it."""
     from reelforge.accounts import api_keys, users
-    from reelforge.runtime import services_for
+    from reelforge.runtime import runtime_for
 
     settings = load_settings()
-    services = services_for(settings)
-    with services.database.session() as db:
+    runtime = runtime_for(settings)
+    with runtime.database.session() as db:
         user = users.find_user_by_email(db, email=email) or users.create_user(
             db, email=email, age_confirmed=True
         )

@@ -168,8 +168,10 @@ class ApiClient:
     def _ensure_worker(self) -> None:
         if self.local_settings is not None and self._worker is None:
             from reelforge.jobs.worker import start_embedded_worker
+            from reelforge.runtime import runtime_for
 
-            self._worker = start_embedded_worker(self.local_settings)
+            runtime = runtime_for(self.local_settings)
+            self._worker = start_embedded_worker(runtime, runtime.queue)
 
     def close(self) -> None:
         if self._worker is not None:

@@ -50,8 +50,10 @@ Or from a terminal on this machine:  reelforge login --local && reelforge make "
     consumer = None
     if with_worker:
         from reelforge.jobs.worker import start_embedded_worker
+        from reelforge.runtime import runtime_for
 
-        consumer = start_embedded_worker(settings)
+        runtime = runtime_for(settings)
+        consumer = start_embedded_worker(runtime, runtime.queue)
         typer.echo("worker: running in this process (jobs queue in SQLite or Redis)", err=True)
     try:
         uvicorn.run(

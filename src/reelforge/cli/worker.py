@@ -15,6 +15,7 @@ def worker(threads: Threads = None) -> None:
 
     from reelforge.config import load_settings
     from reelforge.jobs.worker import run_worker
+    from reelforge.runtime import runtime_for
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -22,7 +23,8 @@ def worker(threads: Threads = None) -> None:
     settings = load_settings()
     backend = "Redis" if settings.redis_url else f"SQLite ({settings.home / 'queue.db'})"
     typer.echo(f"reelforge worker: queue on {backend}; Ctrl-C to stop", err=True)
-    run_worker(settings, threads=threads)
+    runtime = runtime_for(settings)  # applies migrations before the first job
+    run_worker(runtime, runtime.queue, threads=threads)
 
 
 def register(app: typer.Typer) -> None:

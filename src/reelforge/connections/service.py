@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from reelforge.accounts import vault
 from reelforge.clock import utc_now
 from reelforge.connections.tables import OAuthState, PlatformConnection
+from reelforge.deps import Deps
 from reelforge.errors import Forbidden, InputError, NotFound, ProviderError, ReelforgeError
 from reelforge.providers.platforms import pkce
 from reelforge.providers.platforms.google_oauth import GoogleOAuth
@@ -41,7 +42,6 @@ from reelforge.providers.platforms.tiktok_oauth import TikTokOAuth
 from reelforge.providers.types.publishing import ConnectionTokens
 from reelforge.publish.post_ledger import set_status
 from reelforge.publish.tables import Post
-from reelforge.runtime import Services
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +96,11 @@ def _load(text: str) -> ConnectionTokens:
 
 
 def store_tokens(
-    db: Session, services: Services, *, connection: PlatformConnection, tokens: ConnectionTokens
+    db: Session, deps: Deps, *, connection: PlatformConnection, tokens: ConnectionTokens
 ) -> None:
     vault.put_secret(
         db,
-        services.vault,
+        deps.vault,
         owner_id=connection.owner_id,
         kind=TOKEN_KIND,
         name=token_name(connection.id),
@@ -109,11 +109,11 @@ def store_tokens(
 
 
 def read_tokens(
-    db: Session, services: Services, *, connection: PlatformConnection
+    db: Session, deps: Deps, *, connection: PlatformConnection
 ) -> ConnectionTokens | None:
     text = vault.read_secret(
         db,
-        services.vault,
+        deps.vault,
         owner_id=connection.owner_id,
         kind=TOKEN_KIND,
         name=token_name(connection.id),
@@ -156,7 +156,7 @@ def connect_outbox(db: Session, *, owner_id: str) -> PlatformConnection:
 
 def start_authorize(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     platform: str,
@@ -164,7 +164,7 @@ def start_authorize(
     now: datetime | None = None,
 ) -> str:
     """A fresh authorize URL; its state and PKCE verifier wait server-side for the callback."""
-    client = oauth_client(services.settings, platform)
+    client = oauth_client(deps.settings, platform)
     now = now or utc_now()
     db.execute(
         delete(OAuthState).where(OAuthState.owner_id == owner_id, OAuthState.expires_at < now)
@@ -179,13 +179,13 @@ def start_authorize(
         state_hash=_state_hash(request.state),
         session_id=session_id,
         redirect_uri=request.redirect_uri,
-        expires_at=now + timedelta(seconds=services.settings.oauth_state_ttl_s),
+        expires_at=now + timedelta(seconds=deps.settings.oauth_state_ttl_s),
     )
     db.add(row)
     db.flush()
     vault.put_secret(
         db,
-        services.vault,
+        deps.vault,
         owner_id=owner_id,
         kind=VERIFIER_KIND,
         name=row.id,
@@ -207,7 +207,7 @@ class TakenState:
 
 def take_state(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     platform: str,
     state: str,
@@ -228,7 +228,7 @@ def take_state(
             "(reelforge connect, or Connect in the dashboard)."
         )
     verifier = vault.read_secret(
-        db, services.vault, owner_id=row.owner_id, kind=VERIFIER_KIND, name=row.id
+        db, deps.vault, owner_id=row.owner_id, kind=VERIFIER_KIND, name=row.id
     )
     vault.delete_secret(db, owner_id=row.owner_id, kind=VERIFIER_KIND, name=row.id)
     db.delete(row)
@@ -250,7 +250,7 @@ def take_state(
 
 def complete_authorize(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     taken: TakenState,
     code: str | None,
@@ -267,7 +267,7 @@ def complete_authorize(
             f"The {platform} connection was not approved{said if error else ''}. "
             "Connect again and allow access."
         )
-    client = oauth_client(services.settings, platform)
+    client = oauth_client(deps.settings, platform)
     try:
         tokens = client.exchange_code(
             code=code, code_verifier=taken.verifier, redirect_uri=taken.redirect_uri
@@ -299,7 +299,7 @@ def complete_authorize(
     connection.scopes = ",".join(tokens.scopes)[:500]
     connection.needs_reconsent = False
     db.flush()
-    store_tokens(db, services, connection=connection, tokens=tokens)
+    store_tokens(db, deps, connection=connection, tokens=tokens)
     return connection
 
 
@@ -309,10 +309,10 @@ class Disconnected:
     message: str
 
 
-def _revoke(services: Services, platform: str, tokens: ConnectionTokens | None) -> Disconnected:
+def _revoke(deps: Deps, platform: str, tokens: ConnectionTokens | None) -> Disconnected:
     if platform == "outbox" or tokens is None:
         return Disconnected(True, "Disconnected.")
-    client = oauth_client(services.settings, platform)
+    client = oauth_client(deps.settings, platform)
     # TikTok revokes by access token; Google's refresh token revokes the whole grant.
     token = tokens.access_token if platform == "tiktok" else tokens.refresh_token
     try:
@@ -329,19 +329,17 @@ def _revoke(services: Services, platform: str, tokens: ConnectionTokens | None) 
     return Disconnected(True, f"Disconnected; {platform} revoked reelforge's access.")
 
 
-def disconnect(
-    db: Session, services: Services, *, owner_id: str, connection_id: str
-) -> Disconnected:
+def disconnect(db: Session, deps: Deps, *, owner_id: str, connection_id: str) -> Disconnected:
     """Revoke at the platform, then delete the tokens and the connection (P12).
 
     Posts waiting for this connection are cancelled; the post history stays (P18).
     """
     connection = get_connection(db, owner_id=owner_id, connection_id=connection_id)
     try:
-        tokens = read_tokens(db, services, connection=connection)
+        tokens = read_tokens(db, deps, connection=connection)
     except ReelforgeError:  # a token we cannot open cannot be revoked, only deleted
         tokens = None
-    result = _revoke(services, connection.platform, tokens)
+    result = _revoke(deps, connection.platform, tokens)
     vault.delete_secret(db, owner_id=owner_id, kind=TOKEN_KIND, name=token_name(connection.id))
     waiting = db.scalars(
         select(Post).where(
@@ -357,9 +355,9 @@ def disconnect(
     return result
 
 
-def disconnect_all(db: Session, services: Services, *, owner_id: str) -> list[Disconnected]:
+def disconnect_all(db: Session, deps: Deps, *, owner_id: str) -> list[Disconnected]:
     """Revoke and delete every connection of the owner (for account deletion, P12/P24)."""
     return [
-        disconnect(db, services, owner_id=owner_id, connection_id=row.id)
+        disconnect(db, deps, owner_id=owner_id, connection_id=row.id)
         for row in list_connections(db, owner_id=owner_id)
     ]

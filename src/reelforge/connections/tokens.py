@@ -18,8 +18,8 @@ from sqlalchemy import select
 from reelforge.clock import utc_now
 from reelforge.connections.service import oauth_client, read_tokens, store_tokens
 from reelforge.connections.tables import PlatformConnection
+from reelforge.deps import Deps
 from reelforge.errors import NotFound, ProviderError, ReconsentRequired
-from reelforge.runtime import Services
 
 
 def _reconsent(platform: str, reason: str) -> ReconsentRequired:
@@ -31,15 +31,15 @@ def _reconsent(platform: str, reason: str) -> ReconsentRequired:
     )
 
 
-def _flag_reconsent(services: Services, *, owner_id: str, connection_id: str) -> None:
-    with services.database.session() as db:
+def _flag_reconsent(deps: Deps, *, owner_id: str, connection_id: str) -> None:
+    with deps.database.session() as db:
         row = db.get(PlatformConnection, connection_id)
         if row is not None and row.owner_id == owner_id:
             row.needs_reconsent = True
 
 
 def access_token(
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     connection_id: str,
@@ -48,9 +48,9 @@ def access_token(
 ) -> str:
     """The connection's access token, refreshed first when it expires soon (or ``force``)."""
     now = now or utc_now()
-    margin = services.settings.publish_token_refresh_margin_s
+    margin = deps.settings.publish_token_refresh_margin_s
     failure: ReconsentRequired | None = None
-    with services.database.session() as db:
+    with deps.database.session() as db:
         connection = db.scalar(
             select(PlatformConnection)
             .where(PlatformConnection.id == connection_id, PlatformConnection.owner_id == owner_id)
@@ -61,7 +61,7 @@ def access_token(
         platform = connection.platform
         if connection.needs_reconsent:
             raise _reconsent(platform, "the last refresh was refused")
-        tokens = read_tokens(db, services, connection=connection)
+        tokens = read_tokens(db, deps, connection=connection)
         if tokens is None:
             raise _reconsent(platform, "no tokens are stored")
         if not force and not tokens.needs_refresh(now=now, margin_s=margin):
@@ -69,7 +69,7 @@ def access_token(
         if tokens.refresh_token is None or tokens.refresh_expired(now=now):
             failure = _reconsent(platform, "the authorisation expired")
         else:
-            client = oauth_client(services.settings, platform)
+            client = oauth_client(deps.settings, platform)
             try:
                 fresh = client.refresh(
                     refresh_token=tokens.refresh_token.get_secret_value(), now=now
@@ -85,9 +85,9 @@ def access_token(
             if failure is None:
                 if fresh.refresh_token is None:  # Google: the old refresh token stays
                     fresh = fresh.model_copy(update={"refresh_token": tokens.refresh_token})
-                store_tokens(db, services, connection=connection, tokens=fresh)
+                store_tokens(db, deps, connection=connection, tokens=fresh)
                 connection.scopes = ",".join(fresh.scopes or tokens.scopes)[:500]
                 return fresh.access_token.get_secret_value()
     assert failure is not None
-    _flag_reconsent(services, owner_id=owner_id, connection_id=connection_id)
+    _flag_reconsent(deps, owner_id=owner_id, connection_id=connection_id)
     raise failure

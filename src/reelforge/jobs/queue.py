@@ -1,8 +1,9 @@
 """The queue: Huey on SQLite (embedded) or Redis (at scale), carrying job ids only.
 
 Built by :func:`build_queue` from settings — never at import — so the web app,
-the worker and tests each get the backend their settings name. Tasks are
-registered on the instance here; their bodies live in :mod:`jobs.runner`.
+the worker and tests each get the backend their settings name. The tasks it
+registers run the registry's handlers (:mod:`jobs.runner`) and periodic tasks;
+the queue itself knows no job kind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from reelforge.config import Settings
+from reelforge.deps import Deps
 from reelforge.errors import ConfigError
+from reelforge.jobs import runner
+from reelforge.jobs.registry import JobRegistry, PeriodicTask
 
 
 @dataclass
@@ -51,23 +55,29 @@ def _backend(settings: Settings, *, immediate: bool) -> Huey:
     return SqliteHuey(settings.queue_name, filename=str(settings.home / "queue.db"))
 
 
-def build_queue(settings: Settings, *, immediate: bool = False) -> JobQueue:
-    """The queue for these settings. ``immediate`` runs tasks inline (tests, one-off CLI)."""
-    from reelforge.jobs import runner
+def _add_periodic(huey: Huey, task: PeriodicTask, deps: Deps, queue: JobQueue) -> None:
+    def run() -> None:
+        task.run(deps, queue)
 
-    huey = _backend(settings, immediate=immediate)
+    huey.periodic_task(crontab(minute=task.minute), name=task.name)(run)
+
+
+def build_queue(deps: Deps, *, registry: JobRegistry, immediate: bool = False) -> JobQueue:
+    """The queue for these settings, running ``registry``'s jobs with ``deps``.
+
+    ``immediate`` runs tasks inline (tests, one-off CLI)."""
+    huey = _backend(deps.settings, immediate=immediate)
 
     def run_job(job_id: str) -> None:
-        runner.run_job(settings, job_id=job_id, queue=queue)
+        runner.run_job(deps, registry, job_id=job_id, queue=queue)
 
     def recover_orphans() -> None:
-        runner.recover_orphans(settings, queue=queue)
+        runner.recover_orphans(deps, queue=queue)
 
     task = huey.task(name="run_job")(run_job)
     recover_task = huey.task(name="recover_orphans_once")(recover_orphans)
     huey.periodic_task(crontab(minute="*"), name="recover_orphans")(recover_orphans)
-    from reelforge.publish.scheduler import register_tasks  # due posts, upload retention
-
-    register_tasks(huey, settings, lambda: queue)
     queue = JobQueue(huey=huey, task=task, recover_task=recover_task)
+    for periodic in registry.periodic:
+        _add_periodic(huey, periodic, deps, queue)
     return queue

@@ -11,9 +11,9 @@ import logging
 
 from huey.consumer import Consumer
 
-from reelforge.config import Settings
+from reelforge.deps import Deps
 from reelforge.jobs import runner
-from reelforge.runtime import services_for
+from reelforge.jobs.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,13 @@ class EmbeddedConsumer(Consumer):  # type: ignore[misc]
         return
 
 
-def _consumer(settings: Settings, *, threads: int, embedded: bool) -> Consumer:
-    services = services_for(settings)  # applies migrations before the first job
-    runner.recover_orphans(settings, queue=services.queue)
+def _consumer(deps: Deps, queue: JobQueue, *, threads: int, embedded: bool) -> Consumer:
+    runner.recover_orphans(deps, queue=queue)
     # A job this worker's predecessor was running is not stale yet; look again once it is.
-    services.queue.recover_later(settings.job_stale_after_s + 1)
+    queue.recover_later(deps.settings.job_stale_after_s + 1)
     cls = EmbeddedConsumer if embedded else Consumer
     return cls(
-        services.queue.huey,
+        queue.huey,
         workers=threads,
         worker_type="thread",
         periodic=True,
@@ -41,13 +40,15 @@ def _consumer(settings: Settings, *, threads: int, embedded: bool) -> Consumer:
     )
 
 
-def run_worker(settings: Settings, *, threads: int | None = None) -> None:
+def run_worker(deps: Deps, queue: JobQueue, *, threads: int | None = None) -> None:
     """Block running jobs until interrupted (SIGINT/SIGTERM finish the current job first)."""
-    _consumer(settings, threads=threads or settings.worker_threads, embedded=False).run()
+    threads = threads or deps.settings.worker_threads
+    _consumer(deps, queue, threads=threads, embedded=False).run()
 
 
-def start_embedded_worker(settings: Settings, *, threads: int | None = None) -> Consumer:
+def start_embedded_worker(deps: Deps, queue: JobQueue, *, threads: int | None = None) -> Consumer:
     """Start workers in this process's threads; call ``.stop(graceful=True)`` to end them."""
-    consumer = _consumer(settings, threads=threads or settings.worker_threads, embedded=True)
+    threads = threads or deps.settings.worker_threads
+    consumer = _consumer(deps, queue, threads=threads, embedded=True)
     consumer.start()
     return consumer

@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 
 from reelforge.accounts import sessions, users
 from reelforge.connections.service import disconnect_all
+from reelforge.deps import Deps
 from reelforge.publish.outbox import user_outbox
-from reelforge.runtime import Services
 
 log = logging.getLogger(__name__)
 
 
-def delete_account(db: Session, services: Services, *, user_id: str) -> None:
-    for result in disconnect_all(db, services, owner_id=user_id):
+def delete_account(db: Session, deps: Deps, *, user_id: str) -> None:
+    for result in disconnect_all(db, deps, owner_id=user_id):
         if not result.revoked:
             log.warning(
                 "a platform did not confirm revoking a grant; its tokens are deleted anyway"
             )
     sessions.end_all_sessions(db, user_id=user_id)
-    users.delete_user(db, settings=services.settings, user_id=user_id, blobs=services.blobs)
-    shutil.rmtree(user_outbox(services.settings, user_id), ignore_errors=True)
+    users.delete_user(db, settings=deps.settings, user_id=user_id, blobs=deps.blobs)
+    shutil.rmtree(user_outbox(deps.settings, user_id), ignore_errors=True)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from reelforge.accounts import usage
 from reelforge.clock import utc_now
 from reelforge.connections.service import get_connection
+from reelforge.deps import Deps
 from reelforge.errors import ConfigError, InputError, NotFound
 from reelforge.jobs import records
 from reelforge.jobs.tables import Job
@@ -35,7 +36,6 @@ from reelforge.providers.types.publishing import PostRequest, utf16_len
 from reelforge.publish.post_ledger import FINISHED, add_event, set_status
 from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
 from reelforge.publish.uploads import get_uploads
-from reelforge.runtime import Services
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
 
@@ -105,7 +105,7 @@ def build_request(
     )
 
 
-def _check_for_platform(services: Services, platform: str, ask: PostInput, count: int) -> None:
+def _check_for_platform(deps: Deps, platform: str, ask: PostInput, count: int) -> None:
     """The platform's rules that need no call to the platform."""
     video = ask.video_id is not None
     placeholder = Path("video.mp4") if video else None
@@ -128,7 +128,7 @@ def _check_for_platform(services: Services, platform: str, ask: PostInput, count
             )
         if not video:
             check_photo_post(request)
-            if not media_prefix(services.settings).startswith("https://"):
+            if not media_prefix(deps.settings).startswith("https://"):
                 raise ConfigError(
                     "TikTok pulls carousel images only from a verified https:// address. Set "
                     "REELFORGE_PUBLIC_URL (or REELFORGE_PUBLISH_MEDIA_URL) to the server's https "
@@ -148,9 +148,9 @@ def _check_for_platform(services: Services, platform: str, ask: PostInput, count
         video_resource(request)  # title rules
 
 
-def _check_video(db: Session, services: Services, *, owner_id: str, video_id: str) -> Video:
+def _check_video(db: Session, deps: Deps, *, owner_id: str, video_id: str) -> Video:
     video = videos.get_video(db, owner_id=owner_id, video_id=video_id)
-    if video.status != "ready" or not services.blobs.exists(videos.file_key(video, "mp4")):
+    if video.status != "ready" or not deps.blobs.exists(videos.file_key(video, "mp4")):
         raise InputError(
             f"Video {video_id} is not finished yet (status {video.status}); post it once its "
             "job has succeeded."
@@ -159,11 +159,11 @@ def _check_video(db: Session, services: Services, *, owner_id: str, video_id: st
 
 
 def create_post(
-    db: Session, services: Services, *, owner_id: str, ask: PostInput, now: datetime | None = None
+    db: Session, deps: Deps, *, owner_id: str, ask: PostInput, now: datetime | None = None
 ) -> tuple[Post, Job | None]:
     """Record the owner's post and queue it (or schedule it); nothing is sent yet."""
     now = now or utc_now()
-    settings = services.settings
+    settings = deps.settings
     connection = get_connection(db, owner_id=owner_id, connection_id=ask.connection_id)
     if connection.needs_reconsent:
         raise InputError(
@@ -176,12 +176,12 @@ def create_post(
         raise InputError("mode must be 'direct' or 'draft'.")
     uploads = []
     if ask.video_id is not None:
-        _check_video(db, services, owner_id=owner_id, video_id=ask.video_id)
+        _check_video(db, deps, owner_id=owner_id, video_id=ask.video_id)
     else:
         if len(ask.images) > min(MAX_PHOTOS, settings.upload_max_images):
             raise InputError(f"A carousel has at most {settings.upload_max_images} images.")
         uploads = get_uploads(db, owner_id=owner_id, upload_ids=list(ask.images))
-    _check_for_platform(services, connection.platform, ask, len(uploads))
+    _check_for_platform(deps, connection.platform, ask, len(uploads))
     if ask.publish_at is not None:
         if ask.publish_at.tzinfo is None:
             raise InputError("publish_at needs a time zone, e.g. 2030-01-31T18:00:00+01:00.")
@@ -226,15 +226,15 @@ def create_post(
         )
         return post, None
     add_event(db, post, status="queued", message="asked for by its owner")
-    return post, queue_job(db, services, post=post)
+    return post, queue_job(db, deps, post=post)
 
 
-def queue_job(db: Session, services: Services, *, post: Post) -> Job:
+def queue_job(db: Session, deps: Deps, *, post: Post) -> Job:
     """A publish job for the post (the caller commits, then enqueues the job id)."""
     job = records.create_job(
         db, owner_id=post.owner_id, kind="publish", payload={"post_id": post.id}
     )
-    usage.record(db, services.settings, owner_id=post.owner_id, metric="jobs")
+    usage.record(db, deps.settings, owner_id=post.owner_id, metric="jobs")
     post.job_id = job.id
     return job
 

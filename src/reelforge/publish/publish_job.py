@@ -25,6 +25,7 @@ from sqlalchemy import select
 from reelforge.av.ffmpeg import probe
 from reelforge.connections import tokens
 from reelforge.connections.tables import PlatformConnection
+from reelforge.deps import Deps
 from reelforge.errors import (
     NotFound,
     PlatformError,
@@ -32,7 +33,7 @@ from reelforge.errors import (
     ReconsentRequired,
     ReelforgeError,
 )
-from reelforge.jobs.runner import JobContext
+from reelforge.jobs.context import JobContext
 from reelforge.providers.platforms.tiktok_posting import TikTokPosting, post_url
 from reelforge.providers.platforms.youtube_upload import YouTubeUploader
 from reelforge.providers.types.publishing import PostRequest
@@ -43,7 +44,6 @@ from reelforge.publish.post_state import PlatformPost
 from reelforge.publish.tables import Post, PostImage, Upload
 from reelforge.publish.tiktok_machine import PollPolicy, publish_photos, publish_video, result
 from reelforge.publish.youtube_machine import publish_youtube
-from reelforge.runtime import Services
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
 
@@ -65,7 +65,7 @@ class Plan:
 
 
 def _plan(ctx: JobContext, post_id: str) -> Plan | None:
-    with ctx.services.database.session() as db:
+    with ctx.deps.database.session() as db:
         post = posts.get_post(db, owner_id=ctx.owner_id, post_id=post_id)
         if post.status in FINISHED or post.status == "scheduled":
             return None  # done already (never post twice), cancelled, or not due
@@ -98,22 +98,22 @@ def _plan(ctx: JobContext, post_id: str) -> Plan | None:
         )
 
 
-def _local_video(services: Services, plan: Plan, work: Path) -> Path:
+def _local_video(deps: Deps, plan: Plan, work: Path) -> Path:
     assert plan.video_key is not None
-    local = services.blobs.local_path(plan.video_key)
+    local = deps.blobs.local_path(plan.video_key)
     if local is not None and local.is_file():
         return local
     path = work / "video.mp4"  # kept across retries: a resumed upload needs the same bytes
     if not path.is_file():
-        services.blobs.download(plan.video_key, path)
+        deps.blobs.download(plan.video_key, path)
     return path
 
 
-def _request(services: Services, plan: Plan, work: Path) -> PostRequest:
+def _request(deps: Deps, plan: Plan, work: Path) -> PostRequest:
     """The platform request: the local video file (probed), or the public image URLs."""
     if plan.kind != "video":
-        return posts.build_request(plan.post, urls=posts.image_urls(services.settings, plan.post))
-    path = _local_video(services, plan, work)
+        return posts.build_request(plan.post, urls=posts.image_urls(deps.settings, plan.post))
+    path = _local_video(deps, plan, work)
     info = probe(path)
     return posts.build_request(
         plan.post, video_path=path, duration_s=info.duration, width=info.width, height=info.height
@@ -127,7 +127,7 @@ def _outbox(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest)
     with tempfile.TemporaryDirectory(prefix="reelforge-outbox-") as tmp:
         media = []
         for n, key in enumerate(plan.image_keys, start=1):
-            media.append(ctx.services.blobs.download(key, Path(tmp) / f"{n:02d}.jpg"))
+            media.append(ctx.deps.blobs.download(key, Path(tmp) / f"{n:02d}.jpg"))
         total = sum(p.stat().st_size for p in media) or (
             request.video_path.stat().st_size if request.video_path else 0
         )
@@ -205,7 +205,7 @@ def _send(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest) -
     if plan.connection_id is None:
         raise NotFound("The account this post was for was disconnected; connect it and post again.")
     token_for: Callable[[bool], str] = lambda force: tokens.access_token(  # noqa: E731
-        ctx.services, owner_id=ctx.owner_id, connection_id=str(plan.connection_id), force=force
+        ctx.deps, owner_id=ctx.owner_id, connection_id=str(plan.connection_id), force=force
     )
     try:
         return _platform(ctx, ledger, plan, request, token_for(False))
@@ -216,8 +216,8 @@ def _send(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest) -
 
 
 def _record_outcome(ctx: JobContext, plan: Plan, sent: PlatformPost) -> None:
-    services, settings = ctx.services, ctx.settings
-    with services.database.session() as db:
+    deps, settings = ctx.deps, ctx.settings
+    with deps.database.session() as db:
         post = posts.get_post(db, owner_id=ctx.owner_id, post_id=plan.post_id)
         if sent.url:
             post.url = sent.url[:1000]
@@ -236,14 +236,14 @@ def _record_outcome(ctx: JobContext, plan: Plan, sent: PlatformPost) -> None:
             )
             return
         post.status = "processing"
-        job_id = posts.queue_job(db, services, post=post).id
-    services.queue.later(job_id, RECHECK_S)
+        job_id = posts.queue_job(db, deps, post=post).id
+    ctx.queue.later(job_id, RECHECK_S)
 
 
 def _failed(ctx: JobContext, post_id: str, exc: ReelforgeError) -> None:
     retry = isinstance(exc, ProviderError) and exc.retryable
     retry = retry and ctx.attempt < ctx.settings.job_max_attempts
-    with ctx.services.database.session() as db:
+    with ctx.deps.database.session() as db:
         post = db.scalar(select(Post).where(Post.id == post_id, Post.owner_id == ctx.owner_id))
         if post is None:
             return  # not this owner's post: nothing of theirs to update (P13)
@@ -262,21 +262,21 @@ def _failed(ctx: JobContext, post_id: str, exc: ReelforgeError) -> None:
 def publish_post(ctx: JobContext) -> None:
     """Publish (or resume publishing) the post named in the job's payload."""
     post_id = str(ctx.payload["post_id"])
-    services = ctx.services
-    work = services.settings.home / "work" / "publish" / ctx.owner_id / post_id
+    deps = ctx.deps
+    work = deps.settings.home / "work" / "publish" / ctx.owner_id / post_id
     try:
         plan = _plan(ctx, post_id)
         if plan is None:
             return
         ctx.progress("prepare", 0.05, f"posting to {plan.platform}", force=True)
-        request = _request(services, plan, work)
-        ledger = DbLedger(services.database, services.vault, ctx.owner_id)
+        request = _request(deps, plan, work)
+        ledger = DbLedger(deps.database, deps.vault, ctx.owner_id)
         sent = _send(ctx, ledger, plan, request)
         _record_outcome(ctx, plan, sent)
     except ReelforgeError as exc:
         _failed(ctx, post_id, exc)
         raise
-    with services.database.session() as db:
+    with deps.database.session() as db:
         done = db.scalar(select(Post.status).where(Post.id == post_id)) in FINISHED
     if done:
         shutil.rmtree(work, ignore_errors=True)

@@ -26,9 +26,9 @@ from reelforge.accounts import vault
 from reelforge.clock import utc_now
 from reelforge.connections.service import VERIFIER_KIND
 from reelforge.connections.tables import OAuthState
+from reelforge.deps import Deps
 from reelforge.publish.post_ledger import IN_FLIGHT
 from reelforge.publish.tables import Post, PostImage, RetentionSweep, Upload
-from reelforge.runtime import Services
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -42,8 +42,8 @@ class SweepResult:
     upload_ids: tuple[str, ...]
 
 
-def _expired(db: Session, services: Services, now: datetime) -> tuple[list[Upload], list[Upload]]:
-    settings = services.settings
+def _expired(db: Session, deps: Deps, now: datetime) -> tuple[list[Upload], list[Upload]]:
+    settings = deps.settings
     posted_cutoff = now - timedelta(days=settings.upload_retention_posted_days)
     unposted_cutoff = now - timedelta(days=settings.upload_retention_unposted_days)
     waiting = exists().where(
@@ -70,15 +70,15 @@ def _forget_abandoned_links(db: Session, now: datetime) -> None:
         db.delete(row)
 
 
-def sweep(services: Services, *, now: datetime | None = None) -> SweepResult:
+def sweep(deps: Deps, *, now: datetime | None = None) -> SweepResult:
     """Delete every expired upload (file, then row) and record the sweep."""
     now = now or utc_now()
-    with services.database.session() as db:
-        posted, unposted = _expired(db, services, now)
+    with deps.database.session() as db:
+        posted, unposted = _expired(db, deps, now)
         removed: list[str] = []
         freed = 0
         for row in (*posted, *unposted):
-            services.blobs.delete(row.blob_key)
+            deps.blobs.delete(row.blob_key)
             freed += row.size_bytes
             removed.append(row.id)
             db.delete(row)
@@ -90,8 +90,8 @@ def sweep(services: Services, *, now: datetime | None = None) -> SweepResult:
                 bytes_freed=freed,
                 upload_ids=removed,
                 details={
-                    "posted_days": services.settings.upload_retention_posted_days,
-                    "unposted_days": services.settings.upload_retention_unposted_days,
+                    "posted_days": deps.settings.upload_retention_posted_days,
+                    "unposted_days": deps.settings.upload_retention_unposted_days,
                 },
             )
         )

@@ -15,31 +15,28 @@ idempotent (the ledger) should it ever run twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from huey import crontab
 from sqlalchemy import select, update
 
 from reelforge.clock import utc_now
+from reelforge.deps import Deps
 from reelforge.publish.post_ledger import add_event
 from reelforge.publish.posts import queue_job
 from reelforge.publish.tables import Post
-from reelforge.runtime import Services
 
 if TYPE_CHECKING:
-    from reelforge.config import Settings
-    from reelforge.jobs.queue import JobQueue
+    from reelforge.jobs.context import Enqueuer
 
 log = logging.getLogger(__name__)
 BATCH = 200
 
 
-def run_due(services: Services, *, queue: JobQueue, now: datetime | None = None) -> list[str]:
+def run_due(deps: Deps, *, queue: Enqueuer, now: datetime | None = None) -> list[str]:
     """Queue every scheduled post that is due; returns the ids this call queued."""
     now = now or utc_now()
-    with services.database.session() as db:
+    with deps.database.session() as db:
         due = list(
             db.scalars(
                 select(Post.id)
@@ -50,7 +47,7 @@ def run_due(services: Services, *, queue: JobQueue, now: datetime | None = None)
         )
     queued: list[str] = []
     for post_id in due:
-        with services.database.session() as db:
+        with deps.database.session() as db:
             claimed = db.execute(
                 update(Post)
                 .where(Post.id == post_id, Post.status == "scheduled")
@@ -66,24 +63,9 @@ def run_due(services: Services, *, queue: JobQueue, now: datetime | None = None)
                 f" ({late / 60:.0f} min late: the worker was not running)" if late > 120 else ""
             )
             add_event(db, post, status="queued", message=note)
-            job_id = queue_job(db, services, post=post).id
+            job_id = queue_job(db, deps, post=post).id
         queue.enqueue(job_id)
         queued.append(post_id)
     if queued:
         log.info("queued %d scheduled post(s)", len(queued))
     return queued
-
-
-def register_tasks(huey: Any, settings: Settings, queue_of: Callable[[], JobQueue]) -> None:
-    """Periodic tasks on the worker's Huey: due posts every minute, retention every hour."""
-    from reelforge.publish import retention
-    from reelforge.runtime import services_for
-
-    def publish_due() -> None:
-        run_due(services_for(settings), queue=queue_of())
-
-    def retention_sweep() -> None:
-        retention.sweep(services_for(settings))
-
-    huey.periodic_task(crontab(minute="*"), name="publish_due")(publish_due)
-    huey.periodic_task(crontab(minute="7"), name="retention_sweep")(retention_sweep)

@@ -18,13 +18,13 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from reelforge.accounts.provider_keys import credential_for
+from reelforge.deps import Deps
 from reelforge.errors import ReelforgeError
 from reelforge.providers import registry
 from reelforge.providers.base import LLM, CompletionRequest
 from reelforge.research.analytics_results import Breakout, VideoRef
 from reelforge.research.dna.profile import ContentDNA, clean_items
 from reelforge.research.ideas import Idea, IdeasResult, ideas_prompt
-from reelforge.runtime import Services
 
 OFFLINE = "offline"
 _FENCE = re.compile(r"^\s*```[A-Za-z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
@@ -42,23 +42,21 @@ class AnswerError(ValueError):
     """A model's answer could not be used; the message says why."""
 
 
-def writer_name(services: Services, writer: str | None) -> str:
+def writer_name(deps: Deps, writer: str | None) -> str:
     """The writer asked for (else the server's default), checked: InputError if unknown."""
-    name = writer or services.settings.writer
+    name = writer or deps.settings.writer
     registry.provider_class("llm", name)
     return name
 
 
-def user_llm(db: Session, services: Services, *, owner_id: str, writer: str) -> LLM:
+def user_llm(db: Session, deps: Deps, *, owner_id: str, writer: str) -> LLM:
     """The user's model, built with their own key first (P09); ConfigError without one."""
     name = writer
     cls = registry.provider_class("llm", name)
     credential = None
     if cls.needs_key:
-        credential = credential_for(
-            db, services.vault, services.settings, user_id=owner_id, provider=name
-        )
-    llm: LLM = registry.create("llm", name, services.settings, credential=credential)
+        credential = credential_for(db, deps.vault, deps.settings, user_id=owner_id, provider=name)
+    llm: LLM = registry.create("llm", name, deps.settings, credential=credential)
     return llm
 
 

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from reelforge.accounts import usage
 from reelforge.clock import utc_now
+from reelforge.deps import Deps
 from reelforge.errors import ConfigError, ProviderError, ReelforgeError
 from reelforge.jobs import records
-from reelforge.jobs.runner import JobContext
+from reelforge.jobs.context import JobContext
 from reelforge.jobs.tables import Job
 from reelforge.providers import registry
 from reelforge.providers.research import (
@@ -40,7 +41,6 @@ from reelforge.providers.types.research import CreatorProfile
 from reelforge.research import creators, ingest, workspace
 from reelforge.research.quota import Budgets, load_budgets, save_budgets
 from reelforge.research.tables import Creator
-from reelforge.runtime import Services
 
 KIND = creators.REFRESH_KIND
 
@@ -70,7 +70,7 @@ def start_refresh(db: Session, settings: Any, *, owner_id: str, creator_id: str)
     return job
 
 
-def _display_token(services: Services, *, owner_id: str) -> str:
+def _display_token(deps: Deps, *, owner_id: str) -> str:
     """The owner's TikTok access token, from a TikTok connection that allows ``video.list``.
 
     Called outside any open session: refreshing the token writes in its own transaction.
@@ -78,7 +78,7 @@ def _display_token(services: Services, *, owner_id: str) -> str:
     from reelforge.connections.service import list_connections
     from reelforge.connections.tokens import access_token
 
-    with services.database.session() as db:
+    with deps.database.session() as db:
         tiktok = [c for c in list_connections(db, owner_id=owner_id) if c.platform == "tiktok"]
         allowed = [c.id for c in tiktok if "video.list" in c.scopes.replace(" ", ",").split(",")]
     if not allowed:
@@ -87,12 +87,10 @@ def _display_token(services: Services, *, owner_id: str) -> str:
             f"Your TikTok account {what}. Connect TikTok again and allow the video.list "
             "permission, or import your videos from a file (reelforge creators import FILE)."
         )
-    return access_token(services, owner_id=owner_id, connection_id=allowed[0])
+    return access_token(deps, owner_id=owner_id, connection_id=allowed[0])
 
 
-def _credential(
-    db: Session, services: Services, *, owner_id: str, source: str
-) -> tuple[str | None, str]:
+def _credential(db: Session, deps: Deps, *, owner_id: str, source: str) -> tuple[str | None, str]:
     """(credential, quota scope): the owner's own key wins; else the operator's (P09).
 
     Not for ``tiktok_display``, whose token comes from :func:`_display_token`.
@@ -101,39 +99,37 @@ def _credential(
     from reelforge.accounts.provider_keys import KIND as KEY_KIND
     from reelforge.accounts.provider_keys import credential_for
 
-    own = vault.read_secret(db, services.vault, owner_id=owner_id, kind=KEY_KIND, name=source)
+    own = vault.read_secret(db, deps.vault, owner_id=owner_id, kind=KEY_KIND, name=source)
     if own is not None:
         return own, owner_id
     # The operator's key, where the user's plan allows it (ConfigError otherwise).
-    server = credential_for(
-        db, services.vault, services.settings, user_id=owner_id, provider=source
-    )
+    server = credential_for(db, deps.vault, deps.settings, user_id=owner_id, provider=source)
     if registry.provider_class("research", source).key_setting == f"{source}_api_key":
         server = None  # the source reads that setting itself (and names it in its errors)
     return server, "server"
 
 
-def _prepare(services: Services, *, owner_id: str, source: str) -> tuple[str | None, Budgets]:
+def _prepare(deps: Deps, *, owner_id: str, source: str) -> tuple[str | None, Budgets]:
     """The credential to read ``source`` with, and today's quota budgets for that key."""
     if source == "tiktok_display":  # no daily quota; a rate limit (429) is retried
-        return _display_token(services, owner_id=owner_id), Budgets(owner_id)
-    with services.database.session() as db:
-        credential, scope = _credential(db, services, owner_id=owner_id, source=source)
-        return credential, load_budgets(db, services.settings, provider=source, scope=scope)
+        return _display_token(deps, owner_id=owner_id), Budgets(owner_id)
+    with deps.database.session() as db:
+        credential, scope = _credential(db, deps, owner_id=owner_id, source=source)
+        return credential, load_budgets(db, deps.settings, provider=source, scope=scope)
 
 
-def _build(services: Services, source: str, credential: str | None, budgets: Budgets) -> Any:
+def _build(deps: Deps, source: str, credential: str | None, budgets: Budgets) -> Any:
     kwargs: dict[str, Any] = {"credential": credential}
     if source == "youtube":
         kwargs["quota"] = budgets.get("units")
     elif source == "tiktok_research":
         kwargs["requests_budget"] = budgets.get("requests")
         kwargs["records_budget"] = budgets.get("records")
-    return registry.create("research", source, services.settings, **kwargs)
+    return registry.create("research", source, deps.settings, **kwargs)
 
 
 def _record(
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     creator_id: str,
@@ -142,7 +138,7 @@ def _record(
     profile: CreatorProfile | None = None,
     retry_after: str | None = None,
 ) -> None:
-    with services.database.session() as db:
+    with deps.database.session() as db:
         row = db.scalar(
             select(Creator).where(Creator.id == creator_id, Creator.owner_id == owner_id)
         )
@@ -160,18 +156,18 @@ def _record(
 
 
 def refresh_creator(ctx: JobContext) -> None:
-    """The job handler (registered in jobs/runner.py as ``creator_refresh``)."""
-    services, owner_id = ctx.services, ctx.owner_id
+    """The job handler (registered in research/jobs.py as ``creator_refresh``)."""
+    deps, owner_id = ctx.deps, ctx.owner_id
     creator_id = str(ctx.payload["creator_id"])
     captured_at = datetime.fromisoformat(str(ctx.payload["captured_at"]))
-    with services.database.session() as db:
+    with deps.database.session() as db:
         creator = creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
         ref, source_name, name = creators.ref_of(creator), creator.source, creators.label(creator)
     try:
-        credential, budgets = _prepare(services, owner_id=owner_id, source=source_name)
+        credential, budgets = _prepare(deps, owner_id=owner_id, source=source_name)
     except ReelforgeError as error:
         _record(
-            services,
+            deps,
             owner_id=owner_id,
             creator_id=creator_id,
             status="failed",
@@ -179,12 +175,12 @@ def refresh_creator(ctx: JobContext) -> None:
         )
         raise
     ctx.progress("connect", 0.02, f"reading {name} from {source_name}", force=True)
-    limit = max(1, int(services.settings.youtube_max_videos))
+    limit = max(1, int(deps.settings.youtube_max_videos))
     fetched = 0
 
     def on_page(page: Page) -> None:
         nonlocal fetched
-        with services.database.session() as db:
+        with deps.database.session() as db:
             creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
             ingest.upsert_videos(
                 db, owner_id=owner_id, creator_id=creator_id, videos=page, captured_at=captured_at
@@ -196,7 +192,7 @@ def refresh_creator(ctx: JobContext) -> None:
 
     profile: CreatorProfile | None = None
     try:
-        source: ResearchSource = _build(services, source_name, credential, budgets)
+        source: ResearchSource = _build(deps, source_name, credential, budgets)
         with source:
             profile = source.profile(ref)
             outcome = collect(source.videos(ref), on_page=on_page)
@@ -206,7 +202,7 @@ def refresh_creator(ctx: JobContext) -> None:
             retryable = isinstance(error, ProviderError) and error.retryable
             if not retryable:
                 _record(
-                    services,
+                    deps,
                     owner_id=owner_id,
                     creator_id=creator_id,
                     status="failed",
@@ -215,7 +211,7 @@ def refresh_creator(ctx: JobContext) -> None:
             raise
         outcome = stopped
     finally:
-        with services.database.session() as db:
+        with deps.database.session() as db:
             save_budgets(db, budgets, owner_id=owner_id)
     _finish(ctx, outcome, profile=profile, fetched=fetched, name=name, provider=source_name)
 
@@ -238,14 +234,14 @@ def _finish(
     name: str,
     provider: str,
 ) -> None:
-    services, owner_id = ctx.services, ctx.owner_id
+    deps, owner_id = ctx.deps, ctx.owner_id
     creator_id = str(ctx.payload["creator_id"])
     if outcome.complete:
         message = f"{fetched} videos read."
     else:
         message = f"Stopped early after {fetched} videos: {outcome.stopped}"
     _record(
-        services,
+        deps,
         owner_id=owner_id,
         creator_id=creator_id,
         status="complete" if outcome.complete else "partial",
@@ -255,7 +251,7 @@ def _finish(
     )
     ctx.progress("fetch", 0.9, f"{fetched} videos of {name}", force=True)
     ctx.progress("analytics", 0.95, "updating analytics", force=True)
-    workspace.refresh_snapshot(services, owner_id=owner_id)
+    workspace.refresh_snapshot(deps, owner_id=owner_id)
     if not outcome.complete:
         raise ProviderError(
             f"Refreshing {name} stopped early; the {fetched} videos read so far are kept. "

@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, select, type_coerce
 from sqlalchemy.orm import Session
 
 from reelforge.clock import utc_now
+from reelforge.deps import Deps
 from reelforge.errors import ConfigError, NotFound, ProviderError
 from reelforge.research import assist, creators
 from reelforge.research.analytics import breakouts, check_time_zone, report
@@ -28,7 +29,6 @@ from reelforge.research.growth import growth
 from reelforge.research.ideas import IdeasResult, heuristic_ideas
 from reelforge.research.tables import ResearchVideo, VideoSnapshot
 from reelforge.research.workspace import workspace_frame
-from reelforge.runtime import Services
 
 
 class Analytics(BaseModel):
@@ -40,16 +40,16 @@ class Analytics(BaseModel):
     charts: dict[str, str]  # chart name -> its URL path
 
 
-def _frame(db: Session, services: Services, *, owner_id: str, creator_id: str | None) -> VideoFrame:
-    frame = workspace_frame(db, services, owner_id=owner_id)
+def _frame(db: Session, deps: Deps, *, owner_id: str, creator_id: str | None) -> VideoFrame:
+    frame = workspace_frame(db, deps, owner_id=owner_id)
     if creator_id is None:
         return frame
     creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
     return frame.for_creators([creator_id])
 
 
-def _report(services: Services, frame: VideoFrame, tz: str) -> AnalyticsReport:
-    settings = services.settings
+def _report(deps: Deps, frame: VideoFrame, tz: str) -> AnalyticsReport:
+    settings = deps.settings
     return report(
         frame,
         tz=tz,
@@ -58,15 +58,15 @@ def _report(services: Services, frame: VideoFrame, tz: str) -> AnalyticsReport:
     )
 
 
-def time_zone(services: Services, tz: str | None) -> str:
-    return check_time_zone(tz or services.settings.research_time_zone)
+def time_zone(deps: Deps, tz: str | None) -> str:
+    return check_time_zone(tz or deps.settings.research_time_zone)
 
 
 def growth_report(
-    db: Session, services: Services, *, owner_id: str, creator_id: str | None, tz: str
+    db: Session, deps: Deps, *, owner_id: str, creator_id: str | None, tz: str
 ) -> GrowthReport:
     """Views gained from the snapshots of the last ``research_growth_days`` days."""
-    since = utc_now() - timedelta(days=services.settings.research_growth_days)
+    since = utc_now() - timedelta(days=deps.settings.research_growth_days)
     query = (
         select(
             ResearchVideo.platform_video_id,
@@ -90,28 +90,28 @@ def growth_report(
 
 def analytics(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     creator_id: str | None = None,
     tz: str | None = None,
 ) -> Analytics:
-    zone = time_zone(services, tz)
-    frame = _frame(db, services, owner_id=owner_id, creator_id=creator_id)
+    zone = time_zone(deps, tz)
+    frame = _frame(db, deps, owner_id=owner_id, creator_id=creator_id)
     base = f"/api/v1/creators/{creator_id}" if creator_id else "/api/v1/analytics"
     return Analytics(
         scope="creator" if creator_id else "workspace",
         creator_id=creator_id,
         creators=creators.labels(db, owner_id=owner_id),
-        report=_report(services, frame, zone),
-        growth=growth_report(db, services, owner_id=owner_id, creator_id=creator_id, tz=zone),
+        report=_report(deps, frame, zone),
+        growth=growth_report(db, deps, owner_id=owner_id, creator_id=creator_id, tz=zone),
         charts={name: f"{base}/charts/{name}.svg" for name in CHARTS},
     )
 
 
 def chart(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     name: str,
@@ -121,29 +121,29 @@ def chart(
     """One chart as an SVG document."""
     if name not in CHARTS:
         raise NotFound(f"No chart named {name!r}. Charts: {', '.join(CHARTS)}.")
-    zone = time_zone(services, tz)
-    frame = _frame(db, services, owner_id=owner_id, creator_id=creator_id)
-    return render_chart(name, _report(services, frame, zone))
+    zone = time_zone(deps, tz)
+    frame = _frame(db, deps, owner_id=owner_id, creator_id=creator_id)
+    return render_chart(name, _report(deps, frame, zone))
 
 
 def ideas(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     writer: str | None = None,
     limit: int = 10,
 ) -> IdeasResult:
     """Ideas from the workspace's breakouts and the DNA's niche: model, else heuristic."""
-    frame = workspace_frame(db, services, owner_id=owner_id)
-    found = breakouts(frame, k=services.settings.research_breakout_k, n=30)
+    frame = workspace_frame(db, deps, owner_id=owner_id)
+    found = breakouts(frame, k=deps.settings.research_breakout_k, n=30)
     dna = dna_store.current_dna(db, owner_id=owner_id)
     offline = heuristic_ideas(found, dna=dna, limit=limit)
-    name = assist.writer_name(services, writer)
+    name = assist.writer_name(deps, writer)
     if name == assist.OFFLINE:
         return offline
     try:
-        llm = assist.user_llm(db, services, owner_id=owner_id, writer=name)
+        llm = assist.user_llm(db, deps, owner_id=owner_id, writer=name)
         return assist.llm_ideas(llm, found, dna=dna, limit=limit)
     except (ConfigError, ProviderError, AnswerError) as error:
         offline.note = f"{assist.failure_note(name, error)} {offline.note}"

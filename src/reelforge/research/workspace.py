@@ -27,9 +27,9 @@ from sqlalchemy import DateTime, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reelforge.deps import Deps
 from reelforge.research.frame import VideoFrame
 from reelforge.research.tables import ResearchVideo, Workspace
-from reelforge.runtime import Services
 from reelforge.store.blobs import BlobStore, owner_prefix
 
 #: Columns read from the store, in the order VideoFrame.from_records is told.
@@ -149,16 +149,16 @@ def _remove_other_generations(blobs: BlobStore, owner_id: str, keep: str) -> Non
             blobs.delete(key)
 
 
-def workspace_frame(db: Session, services: Services, *, owner_id: str) -> VideoFrame:
+def workspace_frame(db: Session, deps: Deps, *, owner_id: str) -> VideoFrame:
     """The owner's frame: from memory, else the current snapshot, else built and saved."""
-    window = services.settings.research_breakout_window
+    window = deps.settings.research_breakout_window
     gen = generation(db, owner_id=owner_id)
     key = snapshot_key(owner_id, generation=gen, window=window)
-    slot = (services.database.url, owner_id)
+    slot = (deps.database.url, owner_id)
     frame = _recall(slot, key)
     if frame is not None:
         return frame
-    blobs = services.blobs
+    blobs = deps.blobs
     if blobs.exists(key):
         frame = _load_blob(blobs, key, window)
     else:
@@ -174,16 +174,16 @@ def workspace_frame(db: Session, services: Services, *, owner_id: str) -> VideoF
     return frame
 
 
-def refresh_snapshot(services: Services, *, owner_id: str) -> VideoFrame:
+def refresh_snapshot(deps: Deps, *, owner_id: str) -> VideoFrame:
     """Build and save the current snapshot now (after a refresh or an import)."""
-    with services.database.session() as db:
-        return workspace_frame(db, services, owner_id=owner_id)
+    with deps.database.session() as db:
+        return workspace_frame(db, deps, owner_id=owner_id)
 
 
-def drop_snapshots(services: Services, *, owner_id: str) -> None:
+def drop_snapshots(deps: Deps, *, owner_id: str) -> None:
     """Forget every snapshot of the workspace, on disk and in memory (after a deletion)."""
     with _lock:
-        _memory.pop((services.database.url, owner_id), None)
-    for key in services.blobs.list(snapshot_prefix(owner_id)):
+        _memory.pop((deps.database.url, owner_id), None)
+    for key in deps.blobs.list(snapshot_prefix(owner_id)):
         if _FILE.search(key):
-            services.blobs.delete(key)
+            deps.blobs.delete(key)

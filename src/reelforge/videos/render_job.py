@@ -6,7 +6,7 @@ import shutil
 
 from reelforge.accounts import usage
 from reelforge.accounts.provider_keys import credential_for
-from reelforge.jobs.runner import JobCancelled, JobContext
+from reelforge.jobs.context import JobCancelled, JobContext
 from reelforge.providers.registry import provider_class
 from reelforge.research.dna import versions as dna_store
 from reelforge.studio.models import Script
@@ -25,16 +25,16 @@ def _providers_used(options: MakeOptions, *, writes: bool) -> list[tuple[str, st
 
 def _forget_if_deleted(ctx: JobContext, video_id: str) -> None:
     """The video (or its owner) was deleted while rendering: leave no files behind."""
-    with ctx.services.database.session() as db:
+    with ctx.deps.database.session() as db:
         gone = db.get(Video, video_id) is None
     if gone:
         shutil.rmtree(videos.work_dir(ctx.settings, ctx.owner_id, video_id), ignore_errors=True)
 
 
 def render_video(ctx: JobContext) -> None:
-    services, settings = ctx.services, ctx.settings
+    deps, settings = ctx.deps, ctx.settings
     video_id = str(ctx.payload["video_id"])
-    with services.database.session() as db:
+    with deps.database.session() as db:
         video = videos.get_video(db, owner_id=ctx.owner_id, video_id=video_id)
         options = MakeOptions.model_validate(video.options)
         topic, stored_script = video.topic, video.script
@@ -44,9 +44,7 @@ def render_video(ctx: JobContext) -> None:
         credentials: dict[str, str] = {}
         for kind, name in _providers_used(options, writes=stored_script is None):
             if provider_class(kind, name).needs_key and name not in credentials:
-                key = credential_for(
-                    db, services.vault, settings, user_id=ctx.owner_id, provider=name
-                )
+                key = credential_for(db, deps.vault, settings, user_id=ctx.owner_id, provider=name)
                 if key:
                     credentials[name] = key
 
@@ -63,7 +61,7 @@ def render_video(ctx: JobContext) -> None:
     ctx.progress("write", 0.0, "writing the script", force=True)
     if stored_script is None:
         script = pipeline.write(topic, dna=dna).script
-        with services.database.session() as db:
+        with deps.database.session() as db:
             row = videos.get_video(db, owner_id=ctx.owner_id, video_id=video_id)
             row.script, row.title = script.model_dump(mode="json"), script.title
     else:
@@ -79,10 +77,10 @@ def render_video(ctx: JobContext) -> None:
     outputs = {"mp4": result.video, "srt": result.srt, "ass": result.ass, "credits": result.credits}
     for name, path in outputs.items():
         if path is not None:
-            services.blobs.put_file(
+            deps.blobs.put_file(
                 prefix + videos.FILE_NAMES[name], path, content_type=videos.CONTENT_TYPES[name]
             )
-    with services.database.session() as db:
+    with deps.database.session() as db:
         finished = db.get(Video, video_id)
         if finished is not None:
             finished.status = "ready"

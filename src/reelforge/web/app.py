@@ -1,6 +1,6 @@
 """The FastAPI application: ``create_app(settings)``.
 
-Cheap to call and to import: services (database, vault, mailer, limiter) are
+Cheap to call and to import: the runtime (database, vault, mailer, limiter) is
 built on start-up — and migrations applied, unless
 ``REELFORGE_MIGRATE_ON_START=false`` — by the lifespan hook, or on the first
 request when a test client skips it. OpenAPI is at /openapi.json, docs at /docs.
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(lambda: state.services)
+        await run_in_threadpool(lambda: state.runtime)
         try:
             yield
         finally:

@@ -1,4 +1,4 @@
-"""Request dependencies: the database session, the services, and who is calling.
+"""Request dependencies: the database session, the runtime, and who is calling.
 
 A caller is identified by ``Authorization: Bearer <token>`` where the token is
 a session JWT or an API key (``rf_live_…``), or by the session cookie. Every
@@ -22,7 +22,7 @@ from reelforge.accounts import api_keys, sessions, usage
 from reelforge.accounts.tables import User
 from reelforge.config import Settings
 from reelforge.errors import Forbidden, Unauthenticated
-from reelforge.runtime import Services
+from reelforge.runtime import Runtime
 from reelforge.web.security import SESSION_COOKIE, origin_allowed
 from reelforge.web.state import AppState
 
@@ -37,9 +37,9 @@ cookie_scheme = APIKeyCookie(
 )
 
 
-def get_services(request: Request) -> Services:
+def get_runtime(request: Request) -> Runtime:
     state: AppState = request.app.state.reelforge
-    return state.services
+    return state.runtime
 
 
 def get_settings(request: Request) -> Settings:
@@ -49,7 +49,7 @@ def get_settings(request: Request) -> Settings:
 
 def _session(request: Request) -> Iterator[Session]:
     """One session per request: committed after the route returns, rolled back on error."""
-    db = get_services(request).database.new_session()
+    db = get_runtime(request).database.new_session()
     try:
         yield db
         db.commit()
@@ -60,7 +60,7 @@ def _session(request: Request) -> Iterator[Session]:
         db.close()
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Session, Depends(_session, scope="function")]
 
@@ -86,7 +86,7 @@ class Principal:
 def current_principal(
     request: Request,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
@@ -95,7 +95,7 @@ def current_principal(
         raise Unauthenticated(
             "Sign in first: send 'Authorization: Bearer <token or API key>' or the session cookie."
         )
-    limiter, settings = services.limiter, services.settings
+    limiter, settings = runtime.limiter, runtime.settings
     limiter.check("api_per_ip", client_ip(request))
     if bearer is not None and api_keys.looks_like_api_key(token):
         limiter.check("api_per_key", api_keys.hash_key(token))

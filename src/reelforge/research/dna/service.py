@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelforge.deps import Deps
 from reelforge.errors import ConfigError, InputError, ProviderError
 from reelforge.providers.types.research import VideoStats
 from reelforge.research import assist, creators
@@ -25,7 +26,6 @@ from reelforge.research.dna import versions as dna_store
 from reelforge.research.dna.derive import DerivedDNA, derive_dna
 from reelforge.research.dna.profile import ContentDNA, dna_from_answers
 from reelforge.research.tables import DnaVersion, ResearchVideo
-from reelforge.runtime import Services
 
 MAX_DERIVE_CREATORS = 50
 
@@ -45,7 +45,7 @@ class Derivation(BaseModel):
 
 def submit_wizard(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     answers: Mapping[str, Any],
@@ -57,7 +57,7 @@ def submit_wizard(
     notes: list[str] = []
     refined_by: str | None = None
     if refine:
-        name = assist.writer_name(services, writer)
+        name = assist.writer_name(deps, writer)
         if name == assist.OFFLINE:
             notes.append(
                 "Your writer is the offline template writer, so your answers are used as given "
@@ -65,7 +65,7 @@ def submit_wizard(
             )
         else:
             try:
-                llm = assist.user_llm(db, services, owner_id=owner_id, writer=name)
+                llm = assist.user_llm(db, deps, owner_id=owner_id, writer=name)
                 dna, refined_by = assist.refine_dna(llm, dna), name
             except (ConfigError, ProviderError, AnswerError) as error:
                 notes.append(assist.failure_note(name, error))
@@ -73,7 +73,7 @@ def submit_wizard(
     if save:
         note = f"refined by {refined_by}" if refined_by else None
         row = dna_store.save(
-            db, services.settings, owner_id=owner_id, dna=dna, source="wizard", note=note
+            db, deps.settings, owner_id=owner_id, dna=dna, source="wizard", note=note
         )
         version = row.version
     return WizardOutcome(profile=dna, refined_by=refined_by, notes=notes, version=version)
@@ -110,7 +110,7 @@ def _videos(
 
 def derive(
     db: Session,
-    services: Services,
+    deps: Deps,
     *,
     owner_id: str,
     creator_ids: Sequence[str],
@@ -125,7 +125,7 @@ def derive(
         raise InputError(f"Derive from at most {MAX_DERIVE_CREATORS} creators at once.")
     for creator_id in wanted:
         creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)  # NotFound if not theirs
-    zone = check_time_zone(tz or services.settings.research_time_zone)
+    zone = check_time_zone(tz or deps.settings.research_time_zone)
     proposal = derive_dna(_videos(db, owner_id=owner_id, creator_ids=wanted), tz=zone)
     profile = proposal.to_dna(dna_store.current_dna(db, owner_id=owner_id))
     version = None
@@ -133,7 +133,7 @@ def derive(
         labels = creators.labels(db, owner_id=owner_id)
         note = "derived from " + ", ".join(labels.get(c, c) for c in wanted)
         row: DnaVersion = dna_store.save(
-            db, services.settings, owner_id=owner_id, dna=profile, source="derived", note=note[:500]
+            db, deps.settings, owner_id=owner_id, dna=profile, source="derived", note=note[:500]
         )
         version = row.version
     return Derivation(proposal=proposal, profile=profile, version=version)

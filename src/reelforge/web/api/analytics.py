@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Response
 from reelforge.research import report_service as insights
 from reelforge.research.report_service import Analytics
 from reelforge.web.api.bodies.research import SVG_RESPONSE, TZ_HELP
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/analytics", tags=["research"])
 
@@ -16,10 +16,10 @@ router = APIRouter(prefix="/analytics", tags=["research"])
 def workspace_analytics(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     tz: str | None = Query(None, max_length=64, description=TZ_HELP),
 ) -> Analytics:
-    return insights.analytics(db, services, owner_id=principal.user_id, tz=tz)
+    return insights.analytics(db, runtime, owner_id=principal.user_id, tz=tz)
 
 
 @router.get(
@@ -31,9 +31,9 @@ def workspace_analytics(
 def workspace_chart(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     name: str = Path(max_length=40),
     tz: str | None = Query(None, max_length=64, description=TZ_HELP),
 ) -> Response:
-    svg = insights.chart(db, services, owner_id=principal.user_id, name=name, tz=tz)
+    svg = insights.chart(db, runtime, owner_id=principal.user_id, name=name, tz=tz)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private"})

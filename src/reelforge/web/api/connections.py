@@ -16,7 +16,7 @@ from reelforge.web.api.bodies.publishing import AuthorizeOut, ConnectionOut, Dis
 from reelforge.web.deps import (
     DbDep,
     PrincipalDep,
-    ServicesDep,
+    RuntimeDep,
     SettingsDep,
     client_ip,
     cookie_scheme,
@@ -68,13 +68,13 @@ def connect_outbox(principal: PrincipalDep, db: DbDep) -> ConnectionOut:
 def authorize(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     platform: str = PlatformPath,
 ) -> AuthorizeOut:
     session_id = principal.session_id if principal.via == "cookie" else None
     url = connections.start_authorize(
-        db, services, owner_id=principal.user_id, platform=platform, session_id=session_id
+        db, runtime, owner_id=principal.user_id, platform=platform, session_id=session_id
     )
     return AuthorizeOut(url=url, platform=platform, expires_in_s=settings.oauth_state_ttl_s)
 
@@ -88,7 +88,7 @@ def authorize(
 def callback(
     request: Request,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     cookie: Annotated[str | None, Depends(cookie_scheme)],
     platform: str = PlatformPath,
     state: str = Query(min_length=1, max_length=200),
@@ -99,21 +99,21 @@ def callback(
     """No API key here: the platform redirects the user's browser. The single-use ``state``
     (and the browser's reelforge session, when the link was asked for from one) says whose
     connection this is."""
-    services.limiter.check("api_per_ip", client_ip(request))
+    runtime.limiter.check("api_per_ip", client_ip(request))
     browser: tuple[str, str] | None = None
     if cookie:
         try:
-            user, row = sessions.authenticate_token(db, settings=services.settings, token=cookie)
+            user, row = sessions.authenticate_token(db, settings=runtime.settings, token=cookie)
             browser = (user.id, row.id)
         except ReelforgeError:
             browser = None  # an old cookie: treated as no session
     taken = connections.take_state(
-        db, services, platform=platform, state=state, browser_session=browser
+        db, runtime, platform=platform, state=state, browser_session=browser
     )
     db.commit()  # the state is used up, whatever happens next
     connection = connections.complete_authorize(
         db,
-        services,
+        runtime,
         taken=taken,
         code=code,
         error=error,
@@ -132,9 +132,9 @@ def callback(
     summary="Disconnect: revoke at the platform and delete the tokens at once",
 )
 def disconnect(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, connection_id: UUID = ConnectionId
+    principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, connection_id: UUID = ConnectionId
 ) -> DisconnectOut:
     done = connections.disconnect(
-        db, services, owner_id=principal.user_id, connection_id=str(connection_id)
+        db, runtime, owner_id=principal.user_id, connection_id=str(connection_id)
     )
     return DisconnectOut(id=str(connection_id), revoked=done.revoked, message=done.message)

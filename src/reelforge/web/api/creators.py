@@ -21,7 +21,7 @@ from reelforge.web.api.bodies.research import (
     CreatorOut,
 )
 from reelforge.web.api.bodies.videos import JobOut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep, SettingsDep
 
 router = APIRouter(prefix="/creators", tags=["research"])
 CreatorId = Path(description="The creator's id (from GET /api/v1/creators)")
@@ -66,7 +66,7 @@ def import_file(
     file: UploadFile,
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     creator_id: str | None = Query(None, max_length=64, description="Put every video here"),
     platform: str | None = Query(None, max_length=16, description="youtube or tiktok"),
@@ -89,7 +89,7 @@ def import_file(
     )
     db.commit()
     if outcome.imported:
-        workspace.refresh_snapshot(services, owner_id=principal.user_id)
+        workspace.refresh_snapshot(runtime, owner_id=principal.user_id)
     return outcome
 
 
@@ -106,11 +106,11 @@ def get_creator(principal: PrincipalDep, db: DbDep, creator_id: UUID = CreatorId
     summary="Remove a creator with all its videos, snapshots and derived stats",
 )
 def delete_creator(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, creator_id: UUID = CreatorId
+    principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, creator_id: UUID = CreatorId
 ) -> Response:
     creators.delete_creator(db, owner_id=principal.user_id, creator_id=str(creator_id))
     db.commit()
-    workspace.drop_snapshots(services, owner_id=principal.user_id)
+    workspace.drop_snapshots(runtime, owner_id=principal.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -123,7 +123,7 @@ def delete_creator(
 def refresh_creator(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     creator_id: UUID = CreatorId,
 ) -> CreatorAndJob:
@@ -132,7 +132,7 @@ def refresh_creator(
     )
     creator = creators.get_creator(db, owner_id=principal.user_id, creator_id=str(creator_id))
     db.commit()  # the worker must see the rows before it hears of the job
-    services.queue.enqueue(job.id)
+    runtime.queue.enqueue(job.id)
     counts = creators.video_counts(db, owner_id=principal.user_id)
     return CreatorAndJob(
         creator=CreatorOut.of(creator, counts.get(str(creator_id))), job=JobOut.of(job)
@@ -145,12 +145,12 @@ def refresh_creator(
 def creator_analytics(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     creator_id: UUID = CreatorId,
     tz: str | None = Query(None, max_length=64, description=TZ_HELP),
 ) -> Analytics:
     return insights.analytics(
-        db, services, owner_id=principal.user_id, creator_id=str(creator_id), tz=tz
+        db, runtime, owner_id=principal.user_id, creator_id=str(creator_id), tz=tz
     )
 
 
@@ -163,12 +163,12 @@ def creator_analytics(
 def creator_chart(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     creator_id: UUID = CreatorId,
     name: str = Path(max_length=40),
     tz: str | None = Query(None, max_length=64, description=TZ_HELP),
 ) -> Response:
     svg = insights.chart(
-        db, services, owner_id=principal.user_id, name=name, creator_id=str(creator_id), tz=tz
+        db, runtime, owner_id=principal.user_id, name=name, creator_id=str(creator_id), tz=tz
     )
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private"})

@@ -11,7 +11,7 @@ from reelforge.research.dna import versions as dna_store
 from reelforge.research.dna.profile import WIZARD_QUESTIONS, WizardQuestion
 from reelforge.research.dna.service import Derivation, WizardOutcome
 from reelforge.web.api.bodies.research import DeriveRequest, DnaOut, DnaPut, WizardSubmit
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep, SettingsDep
 
 router = APIRouter(prefix="/dna", tags=["content dna"])
 
@@ -56,11 +56,11 @@ def wizard_questions(principal: PrincipalDep) -> dict[str, Any]:
     "/wizard", response_model=WizardOutcome, summary="Answers -> a Content DNA (saved by default)"
 )
 def submit_wizard(
-    body: WizardSubmit, principal: PrincipalDep, db: DbDep, services: ServicesDep
+    body: WizardSubmit, principal: PrincipalDep, db: DbDep, runtime: RuntimeDep
 ) -> WizardOutcome:
     return dna_service.submit_wizard(
         db,
-        services,
+        runtime,
         owner_id=principal.user_id,
         answers=body.answers,
         refine=body.refine,
@@ -75,11 +75,11 @@ def submit_wizard(
     summary="A DNA from creators' top videos, each field with its evidence",
 )
 def derive(
-    body: DeriveRequest, principal: PrincipalDep, db: DbDep, services: ServicesDep
+    body: DeriveRequest, principal: PrincipalDep, db: DbDep, runtime: RuntimeDep
 ) -> Derivation:
     return dna_service.derive(
         db,
-        services,
+        runtime,
         owner_id=principal.user_id,
         creator_ids=body.creator_ids,
         tz=body.tz,

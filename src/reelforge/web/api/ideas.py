@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from reelforge.research import report_service as insights
 from reelforge.research.ideas import IdeasResult
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/ideas", tags=["research"])
 
@@ -19,8 +19,8 @@ router = APIRouter(prefix="/ideas", tags=["research"])
 def list_ideas(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     limit: int = Query(10, ge=1, le=30),
     writer: str | None = Query(None, max_length=40, description="Model to ask; default yours"),
 ) -> IdeasResult:
-    return insights.ideas(db, services, owner_id=principal.user_id, writer=writer, limit=limit)
+    return insights.ideas(db, runtime, owner_id=principal.user_id, writer=writer, limit=limit)

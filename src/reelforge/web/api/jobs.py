@@ -12,9 +12,9 @@ from starlette.concurrency import run_in_threadpool
 
 from reelforge.jobs import records
 from reelforge.jobs.tables import JobEvent
-from reelforge.runtime import Services
+from reelforge.runtime import Runtime
 from reelforge.web.api.bodies.videos import JobOut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 JobId = Path(max_length=64)
@@ -56,8 +56,8 @@ def _sse(event: JobEvent) -> str:
     return f"id: {event.id}\nevent: progress\ndata: {json.dumps(data)}\n\n"
 
 
-def _poll(services: Services, owner_id: str, job_id: str, after: int) -> tuple[list[JobEvent], str]:
-    with services.database.session() as db:
+def _poll(runtime: Runtime, owner_id: str, job_id: str, after: int) -> tuple[list[JobEvent], str]:
+    with runtime.database.session() as db:
         events = records.events_after(db, owner_id=owner_id, job_id=job_id, after_id=after)
         state = records.get_job(db, owner_id=owner_id, job_id=job_id).state
     return events, state
@@ -73,7 +73,7 @@ def job_events(
     request: Request,
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     job_id: str = JobId,
     last_event_id: str | None = Header(None, max_length=20),
 ) -> StreamingResponse:
@@ -85,7 +85,7 @@ def job_events(
         nonlocal after
         quiet = 0.0
         while True:
-            events, state = await run_in_threadpool(_poll, services, owner_id, job_id, after)
+            events, state = await run_in_threadpool(_poll, runtime, owner_id, job_id, after)
             for event in events:
                 after = event.id
                 yield _sse(event)

@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from reelforge.errors import NotFound
 from reelforge.publish import posts
-from reelforge.web.deps import DbDep, ServicesDep, client_ip
+from reelforge.web.deps import DbDep, RuntimeDep, client_ip
 from reelforge.web.ranges import ranged_response
 
 router = APIRouter(prefix="/media", tags=["media"])
@@ -33,11 +33,11 @@ FILE = re.compile(r"^([1-9][0-9]?)\.jpg$")
 def media_file(
     request: Request,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     token: str = Path(min_length=20, max_length=64),
     file: str = Path(max_length=8),
 ) -> Response:
-    services.limiter.check("api_per_ip", client_ip(request))
+    runtime.limiter.check("api_per_ip", client_ip(request))
     match = FILE.match(file)
     if match is None:
         raise NotFound("No such image.")
@@ -45,10 +45,10 @@ def media_file(
         db,
         token=token,
         number=int(match[1]),
-        serve_hours=services.settings.publish_media_serve_hours,
+        serve_hours=runtime.settings.publish_media_serve_hours,
     )
     response = ranged_response(
-        services.blobs,
+        runtime.blobs,
         key,
         range_header=request.headers.get("range"),
         content_type="image/jpeg",

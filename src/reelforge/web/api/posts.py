@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, status
 from reelforge.publish import posts
 from reelforge.web.api.bodies.publishing import PostAndJob, PostCreate, PostOut
 from reelforge.web.api.bodies.videos import JobOut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 PostId = Path(max_length=64)
@@ -20,7 +20,7 @@ PostId = Path(max_length=64)
     summary="Post a video or a photo carousel to a connected account, now or at publish_at",
 )
 def create_post(
-    body: PostCreate, principal: PrincipalDep, db: DbDep, services: ServicesDep
+    body: PostCreate, principal: PrincipalDep, db: DbDep, runtime: RuntimeDep
 ) -> PostAndJob:
     ask = posts.PostInput(
         connection_id=body.connection_id,
@@ -36,10 +36,10 @@ def create_post(
         publish_at=body.publish_at,
         mode=body.mode,
     )
-    post, job = posts.create_post(db, services, owner_id=principal.user_id, ask=ask)
+    post, job = posts.create_post(db, runtime, owner_id=principal.user_id, ask=ask)
     db.commit()  # the worker must see the rows before it hears of the job
     if job is not None:
-        services.queue.enqueue(job.id)
+        runtime.queue.enqueue(job.id)
     return PostAndJob(post=PostOut.of(post), job=JobOut.of(job) if job else None)
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from reelforge.clock import utc_now
 from reelforge.privacy.export import write_export
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/me", tags=["me"])
 CHUNK = 1024 * 1024
@@ -22,9 +22,9 @@ CHUNK = 1024 * 1024
     response_class=StreamingResponse,
     responses={200: {"content": {"application/zip": {}}}},
 )
-def export(principal: PrincipalDep, db: DbDep, services: ServicesDep) -> StreamingResponse:
+def export(principal: PrincipalDep, db: DbDep, runtime: RuntimeDep) -> StreamingResponse:
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the stream when sent
-    write_export(db, services.blobs, user_id=principal.user_id, out=spool)
+    write_export(db, runtime.blobs, user_id=principal.user_id, out=spool)
     size = spool.tell()
     spool.seek(0)
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Response, status
 
 from reelforge.accounts import provider_keys
 from reelforge.web.api.bodies.accounts import ProviderKeyOut, ProviderKeyPut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/provider-keys", tags=["provider keys"])
 
@@ -24,11 +24,11 @@ def put_key(
     body: ProviderKeyPut,
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     provider: str = ProviderPath,
 ) -> ProviderKeyOut:
     info = provider_keys.put_provider_key(
-        db, services.vault, owner_id=principal.user_id, provider=provider, key=body.key
+        db, runtime.vault, owner_id=principal.user_id, provider=provider, key=body.key
     )
     return _out(info)
 

@@ -18,7 +18,7 @@ from reelforge.publish.tables import Upload
 from reelforge.videos.tables import Video
 from reelforge.web.api.bodies.publishing import UploadOut
 from reelforge.web.api.bodies.videos import VideoOut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep, SettingsDep
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])
 UploadId = Path(description="An upload id")  # ":uuid": /uploads/videos is not one
@@ -49,7 +49,7 @@ def _read_limited(source: BinaryIO, limit: int, name: str) -> bytes:
 def upload_images(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     files: Annotated[list[UploadFile], File(description="One or more images, in order.")],
 ) -> list[UploadOut]:
@@ -60,7 +60,7 @@ def upload_images(
         (f.filename or "", _read_limited(f.file, limit, f.filename or "an image")) for f in files
     ]
     rows = uploads.add_images(
-        db, services.blobs, settings, owner_id=principal.user_id, files=received
+        db, runtime.blobs, settings, owner_id=principal.user_id, files=received
     )
     return [_out(r, settings) for r in rows]
 
@@ -81,9 +81,9 @@ def list_uploads(
     "/{upload_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an image now"
 )
 def delete_upload(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, upload_id: UUID = UploadId
+    principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, upload_id: UUID = UploadId
 ) -> Response:
-    uploads.delete_upload(db, services.blobs, owner_id=principal.user_id, upload_id=str(upload_id))
+    uploads.delete_upload(db, runtime.blobs, owner_id=principal.user_id, upload_id=str(upload_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -96,7 +96,7 @@ def delete_upload(
 def upload_video(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="An MP4 (H.264) file.")],
 ) -> VideoOut:
@@ -111,6 +111,6 @@ def upload_video(
                 "(REELFORGE_UPLOAD_MAX_VIDEO_MB)."
             )
         video: Video = uploads.add_video(
-            db, services.blobs, settings, owner_id=principal.user_id, name=file.filename, path=path
+            db, runtime.blobs, settings, owner_id=principal.user_id, name=file.filename, path=path
         )
     return VideoOut.of(video, files=["mp4"])

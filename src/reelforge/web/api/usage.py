@@ -6,11 +6,11 @@ from fastapi import APIRouter
 
 from reelforge.accounts import usage
 from reelforge.web.api.bodies.accounts import UsageOut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/usage", tags=["usage"])
 
 
 @router.get("", response_model=UsageOut, summary="Usage and plan limits")
-def read_usage(principal: PrincipalDep, db: DbDep, services: ServicesDep) -> UsageOut:
-    return UsageOut.of(usage.summary(db, services.settings, owner_id=principal.user_id))
+def read_usage(principal: PrincipalDep, db: DbDep, runtime: RuntimeDep) -> UsageOut:
+    return UsageOut.of(usage.summary(db, runtime.settings, owner_id=principal.user_id))

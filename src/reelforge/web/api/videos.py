@@ -9,7 +9,7 @@ from reelforge.store.blobs import BlobStore
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
 from reelforge.web.api.bodies.videos import JobOut, ScriptUpdate, VideoAndJob, VideoCreate, VideoOut
-from reelforge.web.deps import DbDep, PrincipalDep, ServicesDep, SettingsDep
+from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep, SettingsDep
 from reelforge.web.ranges import ranged_response
 
 router = APIRouter(prefix="/videos", tags=["videos"])
@@ -31,14 +31,14 @@ def create_video(
     body: VideoCreate,
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
 ) -> VideoAndJob:
     video, job = videos.create_video(
         db, settings, owner_id=principal.user_id, topic=body.topic, options=body.options
     )
     db.commit()  # the worker must see the rows before it hears of the job
-    services.queue.enqueue(job.id)
+    runtime.queue.enqueue(job.id)
     return VideoAndJob(video=VideoOut.of(video, files=[]), job=JobOut.of(job))
 
 
@@ -46,19 +46,19 @@ def create_video(
 def list_videos(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> list[VideoOut]:
     rows = videos.list_videos(db, owner_id=principal.user_id, limit=limit, offset=offset)
-    return [_out(v, services.blobs) for v in rows]
+    return [_out(v, runtime.blobs) for v in rows]
 
 
 @router.get("/{video_id}", response_model=VideoOut, summary="One video: script, status, files")
 def get_video(
-    principal: PrincipalDep, db: DbDep, services: ServicesDep, video_id: str = VideoId
+    principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, video_id: str = VideoId
 ) -> VideoOut:
-    return _out(videos.get_video(db, owner_id=principal.user_id, video_id=video_id), services.blobs)
+    return _out(videos.get_video(db, owner_id=principal.user_id, video_id=video_id), runtime.blobs)
 
 
 @router.get(
@@ -70,14 +70,14 @@ def get_file(
     request: Request,
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     video_id: str = VideoId,
     name: str = Path(max_length=16),
 ) -> Response:
     video = videos.get_video(db, owner_id=principal.user_id, video_id=video_id)
     key = videos.file_key(video, name)
     return ranged_response(
-        services.blobs,
+        runtime.blobs,
         key,
         range_header=request.headers.get("range"),
         content_type=videos.CONTENT_TYPES[name],
@@ -95,7 +95,7 @@ def put_script(
     body: ScriptUpdate,
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     video_id: str = VideoId,
 ) -> VideoAndJob:
@@ -103,7 +103,7 @@ def put_script(
         db, settings, owner_id=principal.user_id, video_id=video_id, script=body.script
     )
     db.commit()
-    services.queue.enqueue(job.id)
+    runtime.queue.enqueue(job.id)
     return VideoAndJob(video=VideoOut.of(video, files=[]), job=JobOut.of(job))
 
 
@@ -113,9 +113,9 @@ def put_script(
 def delete_video(
     principal: PrincipalDep,
     db: DbDep,
-    services: ServicesDep,
+    runtime: RuntimeDep,
     settings: SettingsDep,
     video_id: str = VideoId,
 ) -> Response:
-    videos.delete_video(db, settings, services.blobs, owner_id=principal.user_id, video_id=video_id)
+    videos.delete_video(db, settings, runtime.blobs, owner_id=principal.user_id, video_id=video_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
