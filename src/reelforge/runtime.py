@@ -23,9 +23,10 @@ from reelforge.jobs.queue import JobQueue, build_queue
 from reelforge.jobs.registry import JobRegistry
 from reelforge.publish import jobs as publish_jobs
 from reelforge.research import jobs as research_jobs
-from reelforge.store.blobs import BlobStore, open_blob_store
+from reelforge.store.blobs import BlobStore
 from reelforge.store.db import Database
 from reelforge.store.migrations import upgrade_database
+from reelforge.store.open_blobs import open_blob_store
 from reelforge.videos import jobs as video_jobs
 
 #: Each domain's job kinds and periodic tasks; a new domain adds one line.

@@ -10,8 +10,9 @@ from reelforge.accounts.ratelimit import DbBackend, RateLimiter
 from reelforge.accounts.tables import OtpCode, RateLimitHit, User
 from reelforge.config import Settings
 from reelforge.errors import InputError, NotFound
-from reelforge.store.blobs import open_blob_store, owner_prefix
+from reelforge.store.blobs import owner_prefix
 from reelforge.store.db import Database
+from reelforge.store.open_blobs import open_blob_store
 
 
 def test_P01_an_account_needs_only_an_email(sqlite_database: Database) -> None:

@@ -11,7 +11,8 @@ from moto.server import ThreadedMotoServer
 
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, InputError, NotFound
-from reelforge.store.blobs import BlobStore, LocalBlobStore, open_blob_store, owner_prefix
+from reelforge.store.blobs import BlobStore, LocalBlobStore, owner_prefix
+from reelforge.store.open_blobs import open_blob_store
 from reelforge.store.s3 import S3BlobStore
 from tests.store.support import configured
 

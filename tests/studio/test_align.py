@@ -8,10 +8,10 @@ import pytest
 
 from reelforge.config import Settings
 from reelforge.errors import ProviderError
+from reelforge.providers.tts.align import _share_unaligned, align_words
 from reelforge.providers.tts.audio import write_wav
 from reelforge.providers.tts.piper import PiperTTS
 from reelforge.providers.types.media import Speech, WordTiming
-from reelforge.speech.align import _share_unaligned, align_words
 from reelforge.speech.speakable import spoken_words
 from tests.fakes.openai_speech import tone_wav
 

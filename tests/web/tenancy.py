@@ -55,7 +55,7 @@ def seed_provider_key(api: Api, victim: Account, db: Database) -> dict[str, str]
 
 def seed_video(api: Api, victim: Account, db: Database) -> dict[str, str]:
     """A video with a job and a stored MP4 (no render needed: the bytes stand in for it)."""
-    from reelforge.store.blobs import open_blob_store
+    from reelforge.store.open_blobs import open_blob_store
     from reelforge.videos.service import file_key
     from reelforge.videos.tables import Video
 

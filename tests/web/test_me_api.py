@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from reelforge.accounts.tables import OtpCode, User
 from reelforge.schema import owned_tables
-from reelforge.store.blobs import open_blob_store, owner_prefix
+from reelforge.store.blobs import owner_prefix
 from reelforge.store.db import Database
+from reelforge.store.open_blobs import open_blob_store
 from tests.web.support import Api, assert_error, bearer
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from reelforge.config import Settings
 from reelforge.runtime import run_job
 from reelforge.schema import owned_tables
-from reelforge.store.blobs import open_blob_store, owner_prefix
+from reelforge.store.blobs import owner_prefix
 from reelforge.store.db import Database
+from reelforge.store.open_blobs import open_blob_store
 from tests.web.support import Account, Api, bearer
 
 TINY = {"size": "180x320", "fps": 24, "x264_preset": "ultrafast", "voice": "none"}

@@ -40,8 +40,6 @@ from reelforge.providers.platforms import pkce
 from reelforge.providers.platforms.google_oauth import GoogleOAuth
 from reelforge.providers.platforms.tiktok_oauth import TikTokOAuth
 from reelforge.providers.types.publishing import ConnectionTokens
-from reelforge.publish.post_ledger import set_status
-from reelforge.publish.tables import Post
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +330,8 @@ def _revoke(deps: Deps, platform: str, tokens: ConnectionTokens | None) -> Disco
 def disconnect(db: Session, deps: Deps, *, owner_id: str, connection_id: str) -> Disconnected:
     """Revoke at the platform, then delete the tokens and the connection (P12).
 
-    Posts waiting for this connection are cancelled; the post history stays (P18).
+    Posts waiting for it are publishing's business: :func:`reelforge.publish.posts.disconnect`
+    cancels them first.
     """
     connection = get_connection(db, owner_id=owner_id, connection_id=connection_id)
     try:
@@ -341,15 +340,6 @@ def disconnect(db: Session, deps: Deps, *, owner_id: str, connection_id: str) ->
         tokens = None
     result = _revoke(deps, connection.platform, tokens)
     vault.delete_secret(db, owner_id=owner_id, kind=TOKEN_KIND, name=token_name(connection.id))
-    waiting = db.scalars(
-        select(Post).where(
-            Post.owner_id == owner_id,
-            Post.connection_id == connection.id,
-            Post.status.in_(("scheduled", "queued", "retrying")),
-        )
-    )
-    for post in waiting:
-        set_status(db, post, "cancelled", "The account was disconnected before posting.")
     db.delete(connection)
     db.flush()
     return result

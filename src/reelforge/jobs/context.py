@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
 from reelforge.config import Settings
 from reelforge.deps import Deps
 from reelforge.jobs import records
+from reelforge.jobs.tables import Job
 
 HEARTBEAT_EVERY_S = 1.0  # progress writes are throttled to this
 
@@ -64,3 +67,5 @@ class JobContext:
 
 Handler = Callable[[JobContext], None]
 PeriodicRun = Callable[[Deps, Enqueuer], None]
+#: Called in the ending transaction when a job of its kind ends (any state but running).
+EndHook = Callable[[Session, Job], None]

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from reelforge.clock import utc_now
 from reelforge.errors import InputError, NotFound
 from reelforge.jobs.tables import Job, JobEvent
-from reelforge.videos.tables import Video
 
 ACTIVE = ("queued", "running")
 FINISHED = ("succeeded", "failed", "cancelled")
@@ -115,8 +114,6 @@ def _end(db: Session, job: Job, *, state: str, message: str) -> None:
     job.state, job.finished_at = state, utc_now()
     if state == "succeeded":
         job.progress = 1.0
-    elif job.video_id is not None and (video := db.get(Video, job.video_id)) is not None:
-        video.status = state  # the video shows why it has no files
     db.add(
         JobEvent(
             job_id=job.id,
@@ -128,11 +125,13 @@ def _end(db: Session, job: Job, *, state: str, message: str) -> None:
     )
 
 
-def finish(db: Session, *, job_id: str, state: str, error: str | None = None) -> None:
+def finish(db: Session, *, job_id: str, state: str, error: str | None = None) -> Job | None:
+    """End the job (None when it, or its owner, is gone); the runner tells its kind."""
     job = db.get(Job, job_id, populate_existing=True)
     if job is not None:
         job.error = error
         _end(db, job, state=state, message=error or state)
+    return job
 
 
 def requeue(db: Session, *, job_id: str, error: str) -> None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import Session
+
 from reelforge.errors import ReelforgeError
-from reelforge.jobs.context import Handler, PeriodicRun
+from reelforge.jobs.context import EndHook, Handler, PeriodicRun
+from reelforge.jobs.records import FINISHED
+from reelforge.jobs.tables import Job
 
 
 @dataclass(frozen=True)
@@ -26,17 +30,27 @@ class PeriodicTask:
 @dataclass
 class JobRegistry:
     handlers: dict[str, Handler] = field(default_factory=dict)
+    end_hooks: dict[str, EndHook] = field(default_factory=dict)
     periodic: list[PeriodicTask] = field(default_factory=list)
 
-    def add_kind(self, kind: str, handler: Handler) -> None:
+    def add_kind(self, kind: str, handler: Handler, *, on_end: EndHook | None = None) -> None:
+        """``on_end`` lets the kind's own rows follow its jobs (a video shows a failed render)."""
         if kind in self.handlers:
             raise ValueError(f"job kind {kind!r} is registered twice")
         self.handlers[kind] = handler
+        if on_end is not None:
+            self.end_hooks[kind] = on_end
 
     def add_periodic(self, name: str, *, minute: str, run: PeriodicRun) -> None:
         if any(task.name == name for task in self.periodic):
             raise ValueError(f"periodic task {name!r} is registered twice")
         self.periodic.append(PeriodicTask(name, minute, run))
+
+    def ended(self, db: Session, job: Job) -> None:
+        """Tell the job's kind that it ended (after the runner finished it, or a cancel)."""
+        hook = self.end_hooks.get(job.kind)
+        if hook is not None and job.state in FINISHED:
+            hook(db, job)
 
     def handler(self, kind: str) -> Handler:
         found = self.handlers.get(kind)

@@ -55,7 +55,7 @@ def run_job(
     try:
         registry.handler(context.kind)(context)
     except JobCancelled:
-        return _finish(deps, job_id, "cancelled", "cancelled by its owner")
+        return _finish(deps, registry, job_id, "cancelled", "cancelled by its owner")
     except ProviderError as exc:
         if exc.retryable and retries and context.attempt < settings.job_max_attempts:
             delay = exc.retry_after or backoff_seconds(context.attempt, settings)
@@ -65,23 +65,26 @@ def run_job(
                 )
             queue.later(job_id, delay)
             return "queued"
-        return _finish(deps, job_id, "failed", exc.message)
+        return _finish(deps, registry, job_id, "failed", exc.message)
     except ReelforgeError as exc:
-        return _finish(deps, job_id, "failed", exc.message)
+        return _finish(deps, registry, job_id, "failed", exc.message)
     except Exception as exc:
         log.exception("job %s crashed", job_id)
         return _finish(
             deps,
+            registry,
             job_id,
             "failed",
             f"Internal error ({exc.__class__.__name__}); the server log has the details.",
         )
-    return _finish(deps, job_id, "succeeded", None)
+    return _finish(deps, registry, job_id, "succeeded", None)
 
 
-def _finish(deps: Deps, job_id: str, state: str, error: str | None) -> str:
+def _finish(deps: Deps, registry: JobRegistry, job_id: str, state: str, error: str | None) -> str:
     with deps.database.session() as db:
-        records.finish(db, job_id=job_id, state=state, error=error)
+        job = records.finish(db, job_id=job_id, state=state, error=error)
+        if job is not None:
+            registry.ended(db, job)
     return state
 
 

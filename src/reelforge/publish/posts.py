@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from reelforge.accounts import usage
 from reelforge.clock import utc_now
-from reelforge.connections.service import get_connection
+from reelforge.connections import service as connections
+from reelforge.connections.service import Disconnected, get_connection
 from reelforge.deps import Deps
 from reelforge.errors import ConfigError, InputError, NotFound
 from reelforge.jobs import records
@@ -314,3 +315,19 @@ def public_image_key(
     if key is None:
         raise gone
     return key
+
+
+def disconnect(db: Session, deps: Deps, *, owner_id: str, connection_id: str) -> Disconnected:
+    """Disconnect a platform account (P12): posts waiting for it are cancelled first; the post
+    history stays (P18)."""
+    connection = get_connection(db, owner_id=owner_id, connection_id=connection_id)
+    waiting = db.scalars(
+        select(Post).where(
+            Post.owner_id == owner_id,
+            Post.connection_id == connection.id,
+            Post.status.in_(("scheduled", "queued", "retrying")),
+        )
+    )
+    for post in waiting:
+        set_status(db, post, "cancelled", "The account was disconnected before posting.")
+    return connections.disconnect(db, deps, owner_id=owner_id, connection_id=connection_id)

@@ -16,10 +16,8 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from reelforge.config import Settings
-from reelforge.errors import ConfigError, InputError, NotFound
+from reelforge.errors import InputError, NotFound
 
 CHUNK = 1024 * 1024
 _SEGMENT = re.compile(r"^[A-Za-z0-9._=-]+$")
@@ -160,22 +158,3 @@ class LocalBlobStore(BlobStore):
 
     def local_path(self, key: str) -> Path | None:
         return self._path(key)
-
-
-def open_blob_store(settings: Settings) -> BlobStore:
-    """The store ``REELFORGE_STORAGE_URL`` names (default: ``$REELFORGE_HOME/files``)."""
-    url = settings.storage_url
-    if not url:
-        return LocalBlobStore(settings.home / "files")
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        return LocalBlobStore(Path(parts.path))
-    if parts.scheme == "s3" and parts.netloc:
-        from reelforge.store.s3 import S3BlobStore
-
-        return S3BlobStore.from_settings(settings, bucket=parts.netloc, prefix=parts.path)
-    raise ConfigError(
-        f"REELFORGE_STORAGE_URL={url!r} is not understood: use file:///absolute/dir or "
-        "s3://bucket/prefix (with REELFORGE_S3_ENDPOINT_URL for R2/MinIO).",
-        details={"setting": "REELFORGE_STORAGE_URL"},
-    )

@@ -1,6 +1,6 @@
 """S3-compatible blob store (AWS S3, Cloudflare R2, MinIO, …) over boto3.
 
-Kept apart from ``blobs.py`` so boto3 is imported only when an ``s3://``
+Kept apart from ``blobs.py`` (and opened by ``open_blobs.py``) so boto3 is imported only when an ``s3://``
 storage URL is configured. Errors from the store become :class:`NotFound` (a
 missing key) or :class:`ProviderError` (anything else; 5xx and throttling are
 retryable), so callers never see botocore exceptions.

@@ -119,7 +119,7 @@ class Pipeline:
             Event(stage, min(1.0, self._done + WEIGHTS[stage] * fraction_of_stage), message)
         )
 
-    def _finish_stage(self, stage: str) -> None:
+    def finish_stage(self, stage: str) -> None:
         self._done += WEIGHTS[stage]
 
     # --- write ---------------------------------------------------------------
@@ -226,7 +226,7 @@ class Pipeline:
             )
             audio_key, timings["audio"] = audio_job.result()
         durations = [v.duration for v in voiced]
-        self._finish_stage("audio")
+        self.finish_stage("audio")
 
         t0 = time.perf_counter()
         self.emit("join", 0.0, "joining scenes")
@@ -243,7 +243,7 @@ class Pipeline:
                     list_path=self.cache.root / "final" / f".{final_key}.txt",
                     exe=self.settings.ffmpeg,
                 )
-        self._finish_stage("join")
+        self.finish_stage("join")
         timings["join"] = time.perf_counter() - t0
 
         words: list[WordTiming] = []

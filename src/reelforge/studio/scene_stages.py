@@ -9,20 +9,34 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from reelforge.config import Settings
 from reelforge.providers.base import TTS, MediaRequest
 from reelforge.providers.types.media import MediaAsset, Speech
-from reelforge.studio.cache import file_fingerprint, stage_key
+from reelforge.studio.cache import StageCache, file_fingerprint, stage_key
 from reelforge.studio.captions import CaptionStyle, ass_filter_arg, build_captions
 from reelforge.studio.fonts import copy_font_dir
 from reelforge.studio.models import RenderSpec, Scene, Script, VisualKind
+from reelforge.studio.options import MakeOptions
 from reelforge.studio.render import Segment, frame_aligned, render_segment
 from reelforge.studio.source import source_scene
 from reelforge.studio.voice import voice_scene
 
-if TYPE_CHECKING:
-    from reelforge.studio.pipeline import Pipeline
+
+class StageHost(Protocol):
+    """What the scene stages use of the pipeline that runs them (it satisfies this)."""
+
+    settings: Settings
+    options: MakeOptions
+    cache: StageCache
+
+    def provider(self, kind: str, name: str) -> Any: ...
+
+    def emit(self, stage: str, fraction_of_stage: float, message: str = "") -> None: ...
+
+    def finish_stage(self, stage: str) -> None: ...
+
 
 TAIL_S = 0.6  # the last scene lingers a little after its last word
 
@@ -43,7 +57,7 @@ class SceneOutput:
     segment_key: str
 
 
-def voice_identity(pipeline: Pipeline) -> dict[str, str]:
+def voice_identity(pipeline: StageHost) -> dict[str, str]:
     """The settings that change what a voice sounds like (part of the voice key)."""
     s = pipeline.settings
     identities: dict[str, dict[str, str]] = {
@@ -57,7 +71,7 @@ def voice_identity(pipeline: Pipeline) -> dict[str, str]:
 
 
 class SceneStages:
-    def __init__(self, *, pipeline: Pipeline, spec: RenderSpec, tts: TTS) -> None:
+    def __init__(self, *, pipeline: StageHost, spec: RenderSpec, tts: TTS) -> None:
         self.p = pipeline
         self.cache = pipeline.cache
         self.spec = spec
@@ -86,7 +100,7 @@ class SceneStages:
             for line in speech.warnings:
                 if line not in warnings:
                     warnings.append(line)
-        self.p._finish_stage("voice")
+        self.p.finish_stage("voice")
         timings["voice"] = time.perf_counter() - t0
         return voiced
 
@@ -106,7 +120,7 @@ class SceneStages:
         for i, scene in enumerate(script.scenes):
             self.p.emit("media", i / n, f"media {i + 1}/{n}")
             media.append(self.media(scene, i, voiced[i].duration, warnings, redone))
-        self.p._finish_stage("media")
+        self.p.finish_stage("media")
         timings["media"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -119,8 +133,8 @@ class SceneStages:
             caption_s += time.perf_counter() - c0
             seg_key = self.segment(i, n, media[i], v.duration, ass_filter, redone)
             outputs.append(SceneOutput(v.speech, v.key, media[i], v.duration, seg_key))
-        self.p._finish_stage("captions")
-        self.p._finish_stage("segment")
+        self.p.finish_stage("captions")
+        self.p.finish_stage("segment")
         timings["captions"] = caption_s
         timings["segment"] = time.perf_counter() - t0 - caption_s
         return outputs

@@ -4,7 +4,7 @@ Robotic but tiny and everywhere. It needs the ``espeak-ng`` (or ``espeak``)
 program: piper's wheel bundles espeak-ng only as a phonemizer library, which
 cannot speak. espeak's own word events are not reachable from its command
 line, so the clip is timed by forced alignment against the known text
-(:mod:`reelforge.speech.align`) — never estimated from text length.
+(:mod:`reelforge.providers.tts.align`) — never estimated from text length.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import httpx
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.base import TTS
+from reelforge.providers.tts.align import align_words
 from reelforge.providers.tts.audio import wav_duration
 from reelforge.providers.types.media import Speech
-from reelforge.speech.align import align_words
 
 INSTALL_HINT = (
     "Install it (Debian/Ubuntu: `sudo apt-get install espeak-ng`; macOS: `brew install "

@@ -3,7 +3,7 @@
 ``POST {openai_base_url}/v1/audio/speech`` with a bearer key and JSON
 ``model``, ``input``, ``voice``, ``response_format: "wav"`` answers with the
 audio bytes and no timings, so the words are timed offline by forced
-alignment against the text we sent (:mod:`reelforge.speech.align`). The WAV
+alignment against the text we sent (:mod:`reelforge.providers.tts.align`). The WAV
 is re-written by ffmpeg because OpenAI streams WAV with placeholder sizes in
 its header, which Python's ``wave`` module and some players misread.
 """
@@ -19,9 +19,9 @@ from reelforge.config import Settings
 from reelforge.errors import ProviderError
 from reelforge.providers.base import TTS
 from reelforge.providers.http import client_for
+from reelforge.providers.tts.align import align_words
 from reelforge.providers.tts.audio import decode_to_wav, wav_duration
 from reelforge.providers.types.media import Speech
-from reelforge.speech.align import align_words
 
 MAX_INPUT_CHARS = 4096  # the endpoint's documented limit
 

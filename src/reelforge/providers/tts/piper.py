@@ -177,7 +177,7 @@ class PiperTTS(TTS):
         if stream is not None:
             timings, source = words_from_phones(words, word_symbols, stream), "engine"
         else:
-            from reelforge.speech.align import align_words
+            from reelforge.providers.tts.align import align_words
 
             timings = align_words(audio_path=out_path, text=text, ffmpeg=self.settings.ffmpeg)
             source = "alignment"

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from reelforge.accounts import sessions
 from reelforge.connections import service as connections
 from reelforge.errors import ReelforgeError
+from reelforge.publish import posts
 from reelforge.web.api.bodies.publishing import AuthorizeOut, ConnectionOut, DisconnectOut
 from reelforge.web.deps import (
     DbDep,
@@ -134,7 +135,7 @@ def callback(
 def disconnect(
     principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, connection_id: UUID = ConnectionId
 ) -> DisconnectOut:
-    done = connections.disconnect(
+    done = posts.disconnect(
         db, runtime, owner_id=principal.user_id, connection_id=str(connection_id)
     )
     return DisconnectOut(id=str(connection_id), revoked=done.revoked, message=done.message)

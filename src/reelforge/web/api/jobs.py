@@ -42,8 +42,12 @@ def get_job(principal: PrincipalDep, db: DbDep, job_id: str = JobId) -> JobOut:
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut, summary="Ask a job to stop")
-def cancel_job(principal: PrincipalDep, db: DbDep, job_id: str = JobId) -> JobOut:
-    return JobOut.of(records.request_cancel(db, owner_id=principal.user_id, job_id=job_id))
+def cancel_job(
+    principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, job_id: str = JobId
+) -> JobOut:
+    job = records.request_cancel(db, owner_id=principal.user_id, job_id=job_id)
+    runtime.registry.ended(db, job)  # a job cancelled before it started ends here
+    return JobOut.of(job)
 
 
 def _sse(event: JobEvent) -> str:

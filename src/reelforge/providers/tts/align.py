@@ -27,8 +27,8 @@ from typing import Any
 
 from reelforge.av.ffmpeg import run_ffmpeg
 from reelforge.errors import ConfigError, ProviderError
+from reelforge.providers.tts.arpabet import ipa_to_arpabet
 from reelforge.providers.types.media import WordTiming
-from reelforge.speech.arpabet import ipa_to_arpabet
 from reelforge.speech.speakable import spoken_words, to_speakable
 
 _LOCK = threading.Lock()
