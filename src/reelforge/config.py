@@ -347,3 +347,10 @@ class Settings(
 def load_settings(**overrides: object) -> Settings:
     """Build settings from the environment, with explicit overrides winning."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def secret_text(value: SecretStr | str | None) -> str:
+    """A secret setting's text ("" when unset): the one place a ``SecretStr`` is opened."""
+    if value is None:
+        return ""
+    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
