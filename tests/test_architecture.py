@@ -128,3 +128,14 @@ def test_a_provider_never_imports_a_core_package(kind: str) -> None:
     for module, deps in _imports().items():
         if module.startswith(f"reelforge.providers.{kind}"):
             assert not {_package(d) for d in deps} & core, module
+
+
+def test_every_module_says_why_it_exists() -> None:
+    unexplained = []
+    for path in sorted((SRC / "reelforge").rglob("*.py")):
+        if "migrations/versions" in path.as_posix():
+            continue  # a migration's docstring is its revision message
+        doc = ast.get_docstring(ast.parse(path.read_text()))
+        if not doc or len(doc) < 25:
+            unexplained.append(_module_name(path))
+    assert unexplained == [], "modules without a docstring that says why they exist"

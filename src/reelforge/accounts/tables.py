@@ -29,6 +29,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     plan: Mapped[str | None] = mapped_column(String(64))  # None: the server's default plan
     age_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # dashboard set-up done
     created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 

@@ -105,3 +105,11 @@ def delete_user(db: Session, *, settings: Settings, user_id: str, blobs: BlobSto
     ratelimit.forget(db, settings=settings, subjects=[user.email, user.id])
     db.execute(delete(User).where(User.id == user.id))
     db.expunge(user)
+
+
+def finish_onboarding(db: Session, *, user_id: str) -> User:
+    """The user finished or skipped the dashboard's first steps (asked only once)."""
+    user = get_user(db, user_id=user_id)
+    if user.onboarded_at is None:
+        user.onboarded_at = utc_now()
+    return user

@@ -3,7 +3,8 @@
 Cheap to call and to import: the runtime (database, vault, mailer, limiter) is
 built on start-up — and migrations applied, unless
 ``REELFORGE_MIGRATE_ON_START=false`` — by the lifespan hook, or on the first
-request when a test client skips it. OpenAPI is at /openapi.json, docs at /docs.
+request when a test client skips it. OpenAPI is at /openapi.json, docs at /docs; the
+dashboard's pages are at / (:mod:`reelforge.web.dashboard`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from reelforge import __version__
 from reelforge.config import Settings, load_settings
 from reelforge.web import errors
 from reelforge.web.api import api_router
+from reelforge.web.dashboard import STATIC_DIR, dashboard_router
 from reelforge.web.security import SecurityHeaders
 from reelforge.web.state import AppState
 
@@ -53,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(SecurityHeaders, settings=state.settings)
     app.include_router(api_router())
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(dashboard_router())
     return app
 
 

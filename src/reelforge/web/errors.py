@@ -4,6 +4,8 @@ Domain errors (``reelforge.errors`` and the account errors) are mapped to
 HTTP statuses here and nowhere else; request validation errors, unknown
 routes and wrong methods get the same shape; anything unexpected becomes a
 500 with a generic message (the traceback goes to the log, not the client).
+On dashboard paths the same mapping answers with a page instead
+(:mod:`reelforge.web.dashboard.errors`), so both doors map errors once, here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
@@ -29,6 +31,8 @@ from reelforge.errors import (
     RenderError,
     Unauthenticated,
 )
+from reelforge.web.dashboard.errors import error_page, is_page_request, sign_in_redirect
+from reelforge.web.dashboard.viewer import SignInRequired
 
 log = logging.getLogger("reelforge.web")
 
@@ -99,9 +103,11 @@ def status_for(error: ReelforgeError) -> int:
     return 500
 
 
-async def _domain(request: Request, exc: Exception) -> JSONResponse:
+async def _domain(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ReelforgeError)
     status = status_for(exc)
+    if is_page_request(request):
+        return error_page(request, status, exc.message)
     headers: dict[str, str] = {}
     if isinstance(exc, QuotaExceeded):
         retry = exc.details.get("retry_after")
@@ -116,7 +122,7 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, exc.code, exc.message, details, headers)
 
 
-async def _validation(request: Request, exc: Exception) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     # Only where and what: never echo the input back (it may be a password or key).
     errors = [
@@ -125,6 +131,8 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     ]
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
+    if is_page_request(request):
+        return error_page(request, 422, f"Check the form: {where}: {first['msg']}.")
     return error_response(422, "invalid_input", f"{where}: {first['msg']}", {"errors": errors[:20]})
 
 
@@ -157,7 +165,7 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-async def _http(request: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "error")
     headers = dict(exc.headers or {})
@@ -169,15 +177,20 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
         message = f"{request.method} is not allowed on {request.url.path}; use {headers['Allow']}."
     else:
         message = str(exc.detail)
+    if is_page_request(request):
+        return error_page(request, exc.status_code, message)
     return error_response(exc.status_code, code, message, headers=headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error in %s %s", request.method, request.url.path)
+    if is_page_request(request):
+        return error_page(request, 500, "Something went wrong on the server; try again.")
     return error_response(500, "internal_error", "Something went wrong on the server.")
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(SignInRequired, sign_in_redirect)
     app.add_exception_handler(ReelforgeError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)

@@ -18,7 +18,13 @@ from reelforge.config import Settings
 
 SESSION_COOKIE = "reelforge_session"
 
-# /docs loads Swagger UI from its CDN; every other answer is JSON or a file.
+# Dashboard pages load only their own scripts, styles and media (no third party, P28).
+_PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+# /docs loads Swagger UI from its CDN; the API answers JSON or files.
 _API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 _DOCS_CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -73,7 +79,15 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        csp = _DOCS_CSP if path.startswith("/docs") else _API_CSP
+        # Pages say "same-origin": under "no-referrer" browsers send ``Origin: null`` with a
+        # form post, and the Origin check could no longer tell our own forms from others'.
+        referrer = b"no-referrer"
+        if path.startswith("/docs"):
+            csp = _DOCS_CSP
+        elif path.startswith(("/api/", "/openapi.json")):
+            csp = _API_CSP
+        else:
+            csp, referrer = _PAGE_CSP, b"same-origin"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -82,7 +96,7 @@ class SecurityHeaders:
                 extra = {
                     b"x-content-type-options": b"nosniff",
                     b"x-frame-options": b"DENY",
-                    b"referrer-policy": b"no-referrer",
+                    b"referrer-policy": referrer,
                     b"cross-origin-opener-policy": b"same-origin",
                     b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
                     b"content-security-policy": csp.encode(),

@@ -1,1 +1,1 @@
-"""imagegen providers."""
+"""Image generation (the imagegen kind): one module per image API."""

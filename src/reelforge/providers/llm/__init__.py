@@ -1,1 +1,1 @@
-"""llm providers."""
+"""Script writers (the LLM kind): the offline template writer and clients for OpenAI-compatible servers, Anthropic and Gemini, one module each."""

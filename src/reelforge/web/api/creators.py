@@ -13,6 +13,7 @@ from reelforge.research import refresh_job as refresh
 from reelforge.research import report_service as insights
 from reelforge.research.import_service import ImportOutcome
 from reelforge.research.report_service import Analytics
+from reelforge.web.api.bodies.jobs import JobOut
 from reelforge.web.api.bodies.research import (
     SVG_RESPONSE,
     TZ_HELP,
@@ -20,7 +21,6 @@ from reelforge.web.api.bodies.research import (
     CreatorCreate,
     CreatorOut,
 )
-from reelforge.web.api.bodies.videos import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep, SettingsDep
 
 router = APIRouter(prefix="/creators", tags=["research"])

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from reelforge.jobs import records
 from reelforge.jobs.tables import JobEvent
 from reelforge.runtime import Runtime
-from reelforge.web.api.bodies.videos import JobOut
+from reelforge.web.api.bodies.jobs import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query, status
 
 from reelforge.publish import posts
+from reelforge.web.api.bodies.jobs import JobOut
 from reelforge.web.api.bodies.publishing import PostAndJob, PostCreate, PostOut
-from reelforge.web.api.bodies.videos import JobOut
 from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep
 
 router = APIRouter(prefix="/posts", tags=["posts"])

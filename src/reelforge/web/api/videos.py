@@ -8,7 +8,8 @@ from fastapi.responses import StreamingResponse
 from reelforge.store.blobs import BlobStore
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
-from reelforge.web.api.bodies.videos import JobOut, ScriptUpdate, VideoAndJob, VideoCreate, VideoOut
+from reelforge.web.api.bodies.jobs import JobOut
+from reelforge.web.api.bodies.videos import ScriptUpdate, VideoAndJob, VideoCreate, VideoOut
 from reelforge.web.deps import DbDep, PrincipalDep, RuntimeDep, SettingsDep
 from reelforge.web.ranges import ranged_response
 

@@ -11,7 +11,7 @@ from reelforge.connections.tables import PlatformConnection
 from reelforge.publish.posts import PostView
 from reelforge.publish.suggest import Suggestion
 from reelforge.publish.tables import Post, PostEvent, Upload
-from reelforge.web.api.bodies.videos import JobOut
+from reelforge.web.api.bodies.jobs import JobOut
 
 
 class ConnectionOut(BaseModel):

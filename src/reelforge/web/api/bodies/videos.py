@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelforge.jobs.tables import Job
 from reelforge.videos.tables import Video
+from reelforge.web.api.bodies.jobs import JobOut
 
 
 class VideoCreate(BaseModel):
@@ -45,26 +45,6 @@ class ScriptUpdate(BaseModel):
         },
     )
     script: dict[str, Any]
-
-
-class JobOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: str
-    kind: str
-    state: str
-    stage: str | None
-    progress: float
-    error: str | None
-    attempts: int
-    video_id: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @classmethod
-    def of(cls, job: Job) -> JobOut:
-        return cls.model_validate(job)
 
 
 class VideoOut(BaseModel):
