@@ -8,7 +8,7 @@ TOPIC ?= why bread goes stale
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run video test test-fast lint typecheck bench clean
+.PHONY: setup chromium run video test test-fast lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Browser tests drive Debian's Chromium (Playwright cannot download a browser here). Installed
+# when missing and we are root; otherwise the browser tests skip and say how to enable them.
+chromium:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium not installed: browser tests will skip (apt-get install chromium)"; }
+
 # The whole studio on embedded defaults: API + worker, SQLite, files and mail under .reelforge/.
 run: setup
 	$(BIN)/reelforge serve --host $(HOST) --port $(PORT) --with-worker
@@ -26,7 +33,7 @@ run: setup
 video: setup
 	$(BIN)/reelforge make "$(TOPIC)"
 
-test: setup
+test: setup chromium
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
