@@ -13,6 +13,10 @@ without anyone editing this file. What a new route may need:
 Path parameters in ``NAMESPACE_PARAMS`` (``{provider}``) name a slot in the caller's
 *own* namespace rather than an object id; for those the walker requires that the
 victim's data is unchanged and that no victim data comes back.
+
+Dashboard pages (every path outside ``/api/``) are walked the same way, signed in
+the way a browser is: the attacker's session cookie, and on writes the attacker's
+own valid CSRF token — so the only thing stopping them is the owner check.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from reelforge.store.db import Database
+from reelforge.web.dashboard import csrf
+from reelforge.web.security import SESSION_COOKIE
 from tests.web.support import Account, Api
 
 Seeder = Callable[[Api, Account, Database], dict[str, str]]
@@ -35,8 +41,8 @@ NAMESPACE_PARAMS = frozenset({"provider", "name", "platform"})  # "name": a file
 # carousel images from it); covered by tests/publish/test_media.py instead.
 CAPABILITY_PATHS = frozenset({"/api/v1/media/{token}/{file}"})
 VOLATILE_PATHS = frozenset(
-    {"/api/v1/usage", "/api/v1/me/export"}
-)  # counts the walk's own requests; stamps the export time
+    {"/api/v1/usage", "/api/v1/me/export", "/", "/account", "/account/export"}
+)  # counts the walk's own requests (usage on the home and account pages); stamps the export
 DENIED = frozenset({403, 404})
 
 
@@ -216,18 +222,44 @@ class Walk:
                 and "{" not in route.path
                 and route.path not in VOLATILE_PATHS
             ):
-                answer = self.api.client.get(route.path, headers=self.victim.headers)
+                headers = (
+                    self.page_credentials(self.victim, write=False)
+                    if self.is_page(route.path)
+                    else self.victim.headers
+                )
+                answer = self.api.client.get(route.path, headers=headers, follow_redirects=False)
                 seen[route.path] = re.sub(r'"(last_used_at|request_count)":[^,}]*', "", answer.text)
         return seen
+
+    @staticmethod
+    def is_page(path: str) -> bool:
+        return not path.startswith(("/api/", "/docs", "/openapi.json", "/static"))
+
+    def page_credentials(self, account: Account, *, write: bool) -> dict[str, str]:
+        """A browser's credentials: the session cookie, and the session's CSRF token."""
+        import jwt
+
+        headers = {"Cookie": f"{SESSION_COOKIE}={account.token}"}
+        if write:
+            session_id = jwt.decode(account.token, options={"verify_signature": False})["sid"]
+            headers[csrf.HEADER] = csrf.token_for(self.api.settings, session_id)
+        return headers
 
     def leaks(self, text: str) -> list[str]:
         return sorted(m for m in self.markers if m and m in text)
 
-    def run(self, attacker_headers: dict[str, str]) -> list[Finding]:
+    def run(
+        self, attacker_headers: dict[str, str], attacker: Account | None = None
+    ) -> list[Finding]:
+        """Walk every route with ``attacker_headers``; pages too when ``attacker`` (whose
+        session signs the browser in) is given, otherwise pages are left out."""
         before = self.snapshot()
         findings: list[Finding] = []
         for route in self.routes():
-            if route.path in CAPABILITY_PATHS:
+            if route.path in CAPABILITY_PATHS or route.path.startswith("/static"):
+                continue
+            page = self.is_page(route.path)
+            if page and attacker is None:
                 continue
             params = re.findall(r"{(\w+)(?::[^}]*)?}", route.path)
             missing = [p for p in params if p not in self.ids]
@@ -242,13 +274,22 @@ class Walk:
             for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
                 if not params and method != "GET":
                     continue  # acts on the caller's own account by definition
-                body = self.example_body(route, method)
-                answer = self.api.client.request(
-                    method,
-                    path,
-                    content=None if body is None else json.dumps(body),
-                    headers={**attacker_headers, "Content-Type": "application/json"},
-                )
+                if page:
+                    assert attacker is not None
+                    answer = self.api.client.request(
+                        method,
+                        path,
+                        headers=self.page_credentials(attacker, write=method != "GET"),
+                        follow_redirects=False,
+                    )
+                else:
+                    body = self.example_body(route, method)
+                    answer = self.api.client.request(
+                        method,
+                        path,
+                        content=None if body is None else json.dumps(body),
+                        headers={**attacker_headers, "Content-Type": "application/json"},
+                    )
                 leaked = self.leaks(answer.text)
                 if leaked:
                     findings.append(Finding(method, path, answer.status_code, f"returned {leaked}"))
