@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("runtime",),
     ("privacy",),
     ("schema",),
+    ("billing",),
     ("publish",),
     ("videos",),
     ("research",),

@@ -307,12 +307,35 @@ class Plans(BaseModel):
     """Plans and usage limits."""
 
     # Plans: name -> limits per period. Keys: period ("month" or "day"), api_requests, jobs,
-    # renders, render_seconds (absent or null = unlimited), server_keys (may jobs fall back to
-    # the operator's provider keys; default true). Self-hosted default: one unlimited plan.
+    # renders, render_seconds, posts (per period), creators, storage_bytes (totals; absent or
+    # null = unlimited), server_keys (may jobs fall back to the operator's provider keys;
+    # default true; false = bring your own keys), price_id (the Stripe price that buys it),
+    # amount, currency, interval (the price as shown; default: read from Stripe), description.
+    # Self-hosted default: one unlimited plan.
     plans: dict[str, dict[str, int | float | bool | str | None]] = Field(
         default_factory=lambda: {"selfhost": dict[str, int | float | bool | str | None]()}
     )
-    default_plan: str = "selfhost"
+    default_plan: str = "selfhost"  # accounts without a subscription (everyone, billing off)
+
+
+class Billing(BaseModel):
+    """Billing: Stripe subscriptions for a hosted studio (off when self-hosting)."""
+
+    # Off: every account has REELFORGE_DEFAULT_PLAN and the billing routes answer 404.
+    billing_enabled: bool = False
+    stripe_api_key: SecretStr | None = None  # sk_live_… / sk_test_… (or a restricted rk_ key)
+    stripe_webhook_secret: SecretStr | None = None  # whsec_… of the webhook endpoint
+    stripe_base_url: str = "https://api.stripe.com"  # point tests at a local Stripe fake
+    stripe_api_version: str | None = None  # sent as Stripe-Version; default: the account's
+    stripe_webhook_tolerance_s: int = Field(default=300, ge=1)  # older signatures are refused
+    # After a failed payment the paid plan is kept this long, then the account moves to
+    # REELFORGE_DEFAULT_PLAN (unless a retry succeeds first).
+    billing_grace_days: float = Field(default=7.0, ge=0)
+    billing_success_url: str | None = None  # after Checkout; default {public_url}/account
+    billing_cancel_url: str | None = None  # Checkout abandoned; default {public_url}/account
+    billing_portal_return_url: str | None = None  # default {public_url}/account
+    # A JSON or TOML file of plans (same keys as REELFORGE_PLANS); replaces REELFORGE_PLANS.
+    plans_file: Path | None = None
 
 
 class Settings(
@@ -335,6 +358,7 @@ class Settings(
     YouTube,
     Uploads,
     Plans,
+    Billing,
     BaseSettings,
 ):
     """Every setting, flat: each section above adds its fields."""

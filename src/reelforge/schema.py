@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # One import line per domain that defines tables (each defines classes on orm.Base).
 from reelforge.accounts import tables as _accounts_tables
+from reelforge.billing import tables as _billing_tables  # noqa: F401
 from reelforge.connections import tables as _connections_tables  # noqa: F401
 from reelforge.jobs import tables as _jobs_tables  # noqa: F401
 from reelforge.publish import tables as _publish_tables  # noqa: F401

@@ -42,8 +42,10 @@ SHOTS = os.environ.get("REELFORGE_SCREENSHOTS")  # a folder: also copy screensho
 
 try:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+
+    HAVE_PLAYWRIGHT = True
 except ImportError:  # pragma: no cover - playwright is a dev dependency
-    sync_playwright = None
+    HAVE_PLAYWRIGHT = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -55,7 +57,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _skip_reason() -> str | None:
-    if sync_playwright is None:
+    if not HAVE_PLAYWRIGHT:
         return "Playwright is not installed (make setup installs it with the dev tools)"
     if not CHROMIUM.exists():
         return (
@@ -142,7 +144,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser() -> Iterator[Browser]:
     if (reason := _skip_reason()) is not None:
         pytest.skip(reason)
-    assert sync_playwright is not None
     with sync_playwright() as playwright:
         # launch() gives every run a fresh, empty profile (user-data dir)
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from reelforge.av.ffmpeg import probe
+from tests.fakes import plugin_voice
 
-BENCH_SCRIPT = Path(__file__).parents[2] / "bench" / "fixtures" / "bench_script.json"
+REPO = Path(__file__).parents[2]
+BENCH_SCRIPT = REPO / "bench" / "fixtures" / "bench_script.json"
 TINY = ["--size", "180x320", "--fps", "24"]
 
 
@@ -24,11 +26,21 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def reelforge(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def plugin_env(tmp_path: Path, plugin_dir: Path) -> dict[str, str]:
+    """The CLI's environment with the test plugin's metadata (and this repo) importable."""
+    env = _env(tmp_path)
+    path = [str(plugin_dir), str(REPO), *filter(None, [env.get("PYTHONPATH")])]
+    env.update(PYTHONPATH=os.pathsep.join(path), COLUMNS="200")
+    return env
+
+
+def reelforge(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "reelforge.cli.main", *args],
         cwd=tmp_path,
-        env=_env(tmp_path),
+        env=env or _env(tmp_path),
         capture_output=True,
         text=True,
         timeout=600,
@@ -56,6 +68,25 @@ def test_unknown_preset_and_provider_are_refused_with_the_choices(tmp_path: Path
     assert proc.returncode == 2 and "vertical-fast" in proc.stderr
     proc = reelforge(tmp_path, "render", str(BENCH_SCRIPT), "--voice", "robot")
     assert proc.returncode == 2 and "piper" in proc.stderr
+
+
+def test_a_plugin_voice_is_offered_in_the_help_and_used_for_a_render(tmp_path: Path) -> None:
+    env = plugin_env(tmp_path, plugin_voice.install(tmp_path / "plugin"))
+    help_text = reelforge(tmp_path, "make", "--help", env=env)
+    assert help_text.returncode == 0, help_text.stderr
+    assert "testvoice" in help_text.stdout and "piper" in help_text.stdout
+
+    script = json.loads(BENCH_SCRIPT.read_text())
+    script["scenes"] = [
+        {"narration": f"Plugin voice line {n}.", "search_terms": ["bread"]}
+        for n in ("one", "two", "three", "four")
+    ]
+    (tmp_path / "tiny.json").write_text(json.dumps(script))
+    proc = reelforge(tmp_path, "render", "tiny.json", "--voice", "testvoice", *TINY, env=env)
+    assert proc.returncode == 0, proc.stderr
+    said = (tmp_path / "home" / plugin_voice.LOG).read_text().splitlines()
+    assert said == [f"Plugin voice line {n}." for n in ("one", "two", "three", "four")]
+    assert probe(tmp_path / "out" / "tiny.mp4").duration > 2
 
 
 def test_a_chosen_provider_without_its_key_names_the_setting(tmp_path: Path) -> None:

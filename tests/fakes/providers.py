@@ -7,7 +7,7 @@ times it generated (the fake *is* the engine here, so its timings are exact).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from reelforge.av.ffmpeg import run_ffmpeg
 from reelforge.providers.base import TTS
@@ -20,8 +20,8 @@ class FakeTTS(TTS):
     name: ClassVar[str] = "fake"
     calls: ClassVar[list[str]] = []
 
-    def __init__(self, settings: Any, *, credential: str | None = None) -> None:
-        self.settings = settings
+    def cache_identity(self) -> dict[str, str]:
+        return {}
 
     def speak(self, *, text: str, out_path: Path) -> Speech:
         FakeTTS.calls.append(text)

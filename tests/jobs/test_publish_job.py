@@ -18,9 +18,9 @@ from sqlalchemy import select, update
 from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.jobs.tables import Job
+from reelforge.providers.types.publishing import PostState
 from reelforge.publish import publish_job
 from reelforge.publish.post_ledger import DbLedger
-from reelforge.publish.post_state import PostState
 from reelforge.runtime import forget_runtimes, runtime_for
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, serve
 from tests.fakes.tiktok import FakeTikTok
@@ -32,7 +32,7 @@ from tests.providers.platforms.conftest import (  # noqa: F401
     tt_settings,
     youtube,
 )
-from tests.publish.crashing import SimulatedCrash
+from tests.providers.platforms.crashing import SimulatedCrash
 from tests.publish.support import (  # noqa: F401
     connect,
     get_post,

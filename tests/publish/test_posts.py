@@ -14,7 +14,7 @@ from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.jobs import records
 from reelforge.jobs.tables import Job
-from reelforge.publish.outbox import outbox_dir
+from reelforge.providers.platforms.outbox import outbox_dir
 from reelforge.runtime import runtime_for
 from tests.fakes.server import FakeServer
 from tests.fakes.tiktok import FakeTikTok

@@ -41,13 +41,13 @@ def scene_request(query: str = "stale bread", seed: int = 2) -> MediaRequest:
 
 
 def test_stock_visual_uses_the_first_provider_that_finds_something(
-    pexels: tuple[FakePexels, FakeServer, PexelsMedia], tmp_path: Path
+    pexels: tuple[FakePexels, FakeServer, PexelsMedia], tmp_path: Path, settings: Settings
 ) -> None:
     _, _, provider = pexels
     warnings: list[str] = []
     asset = source_scene(
         visual=Visual(kind=VisualKind.STOCK, query="stale bread"),
-        providers=[provider, ProceduralMedia()],
+        providers=[provider, ProceduralMedia(settings)],
         request=scene_request(query="ignored when the visual has one"),
         cache_dir=tmp_path,
         warnings=warnings,
@@ -82,7 +82,7 @@ def test_a_failing_provider_is_passed_over_with_its_error(
         warnings: list[str] = []
         asset = source_scene(
             visual=Visual(kind=VisualKind.STOCK, query="bread"),
-            providers=[PexelsMedia(cfg), ProceduralMedia()],
+            providers=[PexelsMedia(cfg), ProceduralMedia(settings)],
             request=scene_request(),
             cache_dir=tmp_path,
             warnings=warnings,
@@ -100,19 +100,19 @@ def test_a_refused_key_is_not_hidden_by_the_fallback(settings: Settings, tmp_pat
         with pytest.raises(ConfigError, match="REELFORGE_PEXELS_API_KEY"):
             source_scene(
                 visual=Visual(kind=VisualKind.STOCK, query="bread"),
-                providers=[PexelsMedia(cfg), ProceduralMedia()],
+                providers=[PexelsMedia(cfg), ProceduralMedia(settings)],
                 request=scene_request(),
                 cache_dir=tmp_path,
             )
 
 
 def test_procedural_visual_never_calls_stock_and_keeps_its_style(
-    pexels: tuple[FakePexels, FakeServer, PexelsMedia], tmp_path: Path
+    pexels: tuple[FakePexels, FakeServer, PexelsMedia], tmp_path: Path, settings: Settings
 ) -> None:
     _, srv, provider = pexels
     asset = source_scene(
         visual=Visual(kind=VisualKind.PROCEDURAL, style="aurora"),
-        providers=[provider, ProceduralMedia()],
+        providers=[provider, ProceduralMedia(settings)],
         request=scene_request(),
         cache_dir=tmp_path,
     )
@@ -146,7 +146,7 @@ def test_generated_visual_is_made_once_and_reused(settings: Settings, tmp_path: 
         visual = Visual(kind=VisualKind.GENERATED, prompt="a loaf of bread, studio light")
         kwargs = dict(
             visual=visual,
-            providers=[ProceduralMedia()],
+            providers=[ProceduralMedia(settings)],
             request=scene_request(),
             cache_dir=tmp_path,
         )
@@ -156,11 +156,13 @@ def test_generated_visual_is_made_once_and_reused(settings: Settings, tmp_path: 
     assert len(fake.bodies) == 1
 
 
-def test_generated_visual_without_a_generator_falls_back_and_says_so(tmp_path: Path) -> None:
+def test_generated_visual_without_a_generator_falls_back_and_says_so(
+    tmp_path: Path, settings: Settings
+) -> None:
     warnings: list[str] = []
     asset = source_scene(
         visual=Visual(kind=VisualKind.GENERATED, prompt="bread"),
-        providers=[ProceduralMedia()],
+        providers=[ProceduralMedia(settings)],
         request=scene_request(),
         cache_dir=tmp_path,
         warnings=warnings,

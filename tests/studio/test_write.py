@@ -74,15 +74,15 @@ def _openai(settings: Settings, server: FakeServer) -> OpenAICompatLLM:
         ("12345 !!! ???", "no words"),
     ],
 )
-def test_bad_topics_are_refused_with_what_to_do(topic: str, says: str) -> None:
+def test_bad_topics_are_refused_with_what_to_do(topic: str, says: str, settings: Settings) -> None:
     with pytest.raises(InputError) as refused:
-        write_script(topic=topic, llm=OfflineLLM())
+        write_script(topic=topic, llm=OfflineLLM(settings))
     assert says in refused.value.message
     assert "why bread goes stale" in refused.value.message  # an example of a good topic
 
 
-def test_offline_script_says_plainly_that_no_model_wrote_it() -> None:
-    result = write_script(topic="  why   bread goes stale ", llm=OfflineLLM())
+def test_offline_script_says_plainly_that_no_model_wrote_it(settings: Settings) -> None:
+    result = write_script(topic="  why   bread goes stale ", llm=OfflineLLM(settings))
     assert result.script.topic == TOPIC
     assert result.script.writer == "offline" and result.script.model == "template"
     assert not result.script.model_written

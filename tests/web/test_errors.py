@@ -16,10 +16,19 @@ from tests.web.support import Api, assert_error
 
 def test_unknown_routes_and_wrong_methods_use_the_error_shape(api: Api) -> None:
     assert_error(api.client.get("/api/v1/no-such-thing"), 404, "not_found")
-    assert_error(api.client.get("/nowhere"), 404, "not_found")
+    assert_error(api.client.get("/api/nowhere"), 404, "not_found")
     wrong = api.client.put("/api/v1/me")
     assert_error(wrong, 405, "method_not_allowed")
     assert wrong.headers["allow"] == "DELETE, GET, PATCH"  # every method of the path
+
+
+def test_unknown_pages_outside_the_api_get_a_page_not_json(api: Api) -> None:
+    """Since the dashboard serves /, a browser at an unknown address gets a page of its own."""
+    answer = api.client.get("/nowhere")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "There is no page at this address" in answer.text
+    assert "not_found" not in answer.text  # no JSON error body inside the page
 
 
 def test_validation_errors_say_where_without_echoing_the_input(api: Api) -> None:

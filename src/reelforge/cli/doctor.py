@@ -1,4 +1,8 @@
-"""`reelforge doctor`: what is installed, what is configured, what a gap costs."""
+"""`reelforge doctor`: what is installed, what is configured, what a gap costs.
+
+Providers are listed from the registry (plugins included), each with whether it
+can be used as configured, so a plugin shows up beside the built-ins.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,18 @@ from rich.table import Table
 
 from reelforge.av.ffmpeg import ffmpeg_exe
 from reelforge.cli.output import console
-from reelforge.config import Settings, load_settings
+from reelforge.config import Settings, load_settings, secret_text
 from reelforge.errors import ConfigError
+from reelforge.providers import registry
+
+#: How each provider kind is named in the table.
+KIND_LABELS = {
+    "llm": "writer",
+    "tts": "voice",
+    "media": "media",
+    "imagegen": "image generator",
+    "research": "research",
+}
 
 
 @dataclass(frozen=True)
@@ -53,11 +67,32 @@ def _module(name: str, label: str, cost: str) -> Check:
     return Check(label, found, "installed" if found else f"pip package for {name} missing", cost)
 
 
-def _key(settings: Settings, attr: str, label: str, cost: str) -> Check:
-    value = getattr(settings, attr)
-    ok = value is not None and bool(value.get_secret_value())
-    env = f"REELFORGE_{attr.upper()}"
-    return Check(label, ok, f"{env} set" if ok else f"{env} not set", "" if ok else cost)
+def _provider(settings: Settings, kind: str, name: str) -> Check:
+    """Whether one provider can be used as configured: it loads, and its key is set."""
+    label = f"{KIND_LABELS.get(kind, kind)} {name}"
+    plugin = "" if name in registry.BUILTINS[kind] else " (plugin)"
+    try:
+        cls = registry.provider_class(kind, name)
+    except (ImportError, AttributeError) as exc:  # a plugin whose target is not there
+        return Check(label, False, f"cannot be loaded{plugin}: {exc}", f"{name} cannot be chosen")
+    if cls.key_setting is not None:
+        env = f"REELFORGE_{cls.key_setting.upper()}"
+        ok = bool(secret_text(getattr(settings, cls.key_setting, None)))
+        cost = f"{name} cannot be used until {env} is set (or a user adds their own key)"
+        return Check(label, ok, f"{env} {'set' if ok else 'not set'}{plugin}", "" if ok else cost)
+    if cls.needs_key:
+        return Check(label, True, f"uses the user's connected account{plugin}")
+    where = "sends your content to its service" if cls.remote else "runs on this machine"
+    return Check(label, True, f"no key needed, {where}{plugin}")
+
+
+def _providers(settings: Settings) -> list[Check]:
+    """Every provider the registry offers, built-in or plugin, kind by kind."""
+    return [
+        _provider(settings, kind, name)
+        for kind in registry.BUILTINS
+        for name in registry.available(kind)
+    ]
 
 
 def _service(settings: Settings) -> list[Check]:
@@ -121,16 +156,7 @@ def run_checks(settings: Settings) -> list[Check]:
             "REELFORGE_WRITER=openai|anthropic|gemini (Ollama works via REELFORGE_OPENAI_BASE_URL)",
         )
     )
-    checks += [
-        _key(
-            settings, "openai_api_key", "OpenAI key", "no OpenAI writer/voice (Ollama needs no key)"
-        ),
-        _key(settings, "anthropic_api_key", "Anthropic key", "no Claude writer"),
-        _key(settings, "gemini_api_key", "Gemini key", "no Gemini writer"),
-        _key(settings, "elevenlabs_api_key", "ElevenLabs key", "no ElevenLabs voices"),
-        _key(settings, "pexels_api_key", "Pexels key", "no Pexels stock media"),
-        _key(settings, "pixabay_api_key", "Pixabay key", "no Pixabay stock media"),
-    ]
+    checks += _providers(settings)
     lib = settings.library_dir
     checks.append(
         Check(

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from reelforge.cli import account, creators, db, dna, publish, serve, studio, vault, worker
+from reelforge.cli import account, billing, creators, db, dna, publish, serve, studio, vault, worker
 from reelforge.cli import doctor as doctor_cmd
 from reelforge.cli.output import console
 from reelforge.errors import InputError, ProviderError, ReelforgeError, RenderError
@@ -21,7 +21,7 @@ studio.register(app)
 app.command()(doctor_cmd.doctor)
 
 # Each command group registers itself; modules import their heavy parts lazily.
-for _group in (db, vault, serve, worker, account, creators, dna, publish):
+for _group in (db, vault, serve, worker, account, creators, dna, publish, billing):
     _group.register(app)
 
 EXIT_CODES: dict[type[ReelforgeError], int] = {InputError: 2, ProviderError: 3, RenderError: 4}

@@ -2,11 +2,14 @@
 
 Every command goes through the saved login (`reelforge login --server … --api-key …`
 or `--local`), so the same commands work against a remote server with only an
-API key and on this machine.
+API key and on this machine. Which platforms there are, and whether connecting
+one is a sign-in, is the server's answer (``GET /api/v1/connections/{platform}``),
+so a platform added to the server needs nothing here.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,28 +23,28 @@ from reelforge.cli.output import console
 from reelforge.errors import InputError
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v")
-PLATFORMS = ("tiktok", "youtube", "outbox")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,15}$")
 
-PlatformArg = Annotated[str, typer.Argument(help="tiktok, youtube or outbox")]
+PlatformArg = Annotated[str, typer.Argument(help="A platform, e.g. tiktok, youtube or outbox")]
 Wait = Annotated[
     float, typer.Option("--wait", help="Seconds to wait for the approval (0: do not wait)")
 ]
 
 
-def _platform(name: str) -> str:
-    if name not in PLATFORMS:
-        raise InputError(f"Unknown platform {name!r}; use one of: {', '.join(PLATFORMS)}.")
-    return name
+def _platform(client: ApiClient, name: str) -> dict[str, Any]:
+    """What the server says about platform ``name``; NotFound lists the ones it has."""
+    if not _NAME.match(name):
+        raise InputError(f"{name!r} is not a platform name (like tiktok, youtube or outbox).")
+    return dict(client.get(f"/api/v1/connections/{name}"))
 
 
 def connect(platform: PlatformArg, wait: Wait = 600.0) -> None:
     """Connect an account: prints the link to approve in a browser, then waits for it."""
-    _platform(platform)
     client = api_client()
     try:
-        if platform == "outbox":
-            row = client.post("/api/v1/connections/outbox")
-            console.print(f"[green]✓[/green] outbox connected ({row['id']})")
+        if not _platform(client, platform)["needs_oauth"]:
+            row = client.post(f"/api/v1/connections/{platform}")
+            console.print(f"[green]✓[/green] {platform} connected ({row['id']})")
             return
         before = {c["id"]: c["updated_at"] for c in client.get("/api/v1/connections")}
         link = client.get(f"/api/v1/connections/{platform}/authorize")
@@ -93,9 +96,11 @@ def connections() -> None:
 
 
 def _connection(client: ApiClient, platform: str) -> str:
+    """The connection to post with: the newest one for ``platform``; a platform that needs no
+    sign-in is connected on the way."""
     rows = [c for c in client.get("/api/v1/connections") if c["platform"] == platform]
-    if not rows and platform == "outbox":
-        return str(client.post("/api/v1/connections/outbox")["id"])
+    if not rows and not _platform(client, platform)["needs_oauth"]:
+        return str(client.post(f"/api/v1/connections/{platform}")["id"])
     if not rows:
         raise InputError(f"No {platform} account is connected; run `reelforge connect {platform}`.")
     return str(rows[-1]["id"])
@@ -142,7 +147,7 @@ def post(
     files: Annotated[list[Path], typer.Argument(help="One MP4, or images for a carousel")],
     title: Annotated[str, typer.Option("--title", help="The post's title")] = "",
     description: Annotated[str, typer.Option("--description", help="Caption text")] = "",
-    to: Annotated[str, typer.Option("--to", help="tiktok, youtube or outbox")] = "outbox",
+    to: Annotated[str, typer.Option("--to", help="A platform, e.g. tiktok, youtube")] = "outbox",
     at: Annotated[
         str | None, typer.Option("--at", help="Post later, e.g. 2030-01-31T18:00 (local time)")
     ] = None,
@@ -153,7 +158,6 @@ def post(
     aigc: Annotated[bool, typer.Option("--aigc", help="Label it AI-generated")] = False,
 ) -> None:
     """Post a video or a photo carousel to a connected account, now or --at a time."""
-    _platform(to)
     client = api_client()
     try:
         body = {

@@ -1,4 +1,8 @@
-"""`reelforge make | script | render`: the studio from the terminal."""
+"""`reelforge make | script | render`: the studio from the terminal.
+
+The --writer, --voice and --media help lists what the provider registry offers
+(plugins included), so an installed plugin shows up beside the built-ins.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,22 @@ import typer
 from reelforge.cli.output import console, progress_bar, warn
 from reelforge.config import Settings, load_settings
 from reelforge.errors import InputError
+from reelforge.providers import registry
 from reelforge.studio.models import Script, parse_script
 from reelforge.studio.options import MakeOptions, slugify
 from reelforge.studio.pipeline import Pipeline, RenderResult, project_dir_for
 from reelforge.studio.review import review_script
 
-Writer = Annotated[
-    str | None, typer.Option("--writer", help="offline | openai | anthropic | gemini")
-]
-Voice = Annotated[
-    str | None, typer.Option("--voice", help="piper | espeak | elevenlabs | openai | none")
-]
+
+def _choices(kind: str, sep: str = " | ") -> str:
+    return sep.join(registry.available(kind))
+
+
+Writer = Annotated[str | None, typer.Option("--writer", help=_choices("llm"))]
+Voice = Annotated[str | None, typer.Option("--voice", help=_choices("tts"))]
 Media = Annotated[
     str | None,
-    typer.Option(
-        "--media", help="Comma list tried in order: procedural, library, pexels, pixabay, imagegen"
-    ),
+    typer.Option("--media", help=f"Comma list tried in order: {_choices('media', ', ')}"),
 ]
 Preset = Annotated[
     str | None, typer.Option("--preset", help="vertical | vertical-fast | square | horizontal")

@@ -1,4 +1,4 @@
-"""Connected platform accounts (TikTok, YouTube, the outbox) and their OAuth tokens.
+"""Connected platform accounts (a TikTok account, a YouTube channel, the outbox) and their tokens.
 
 A package of its own so that research (reading your own videos with your TikTok
 token) and publishing (posting with it) both use one connection and one token

@@ -12,11 +12,23 @@ Promises kept here:
 * P13 — a connection is only ever read with its owner's id, so no other user's
   post can use it.
 
+Which platforms exist, and everything that differs between them (whether
+connecting is a sign-in, which account connected, which token revokes the
+grant), comes from the platform provider (:func:`get_platform`, registry kind
+``"platform"``); nothing here names a platform.
+
 Why the state is bound to the session: the callback arrives from the user's
 browser. A link asked for from a signed-in browser (cookie) is accepted only
 back in that same browser session; a link asked for with an API key or a
 bearer token (the CLI) is accepted with its unguessable, single-use state
 alone, and never when another signed-in user's browser presents it.
+
+Why a dashboard link's state carries a prefix: the platform sends every browser
+back to the one registered redirect URI (the API's callback). A link asked for
+from the dashboard's Connections page should land back on that page, and the
+callback can tell so from the state alone — even when the state is unknown or
+expired — without a column or a second cookie. The prefix decides only which
+page shows the outcome; the state is still random, single-use and session-bound.
 """
 
 from __future__ import annotations
@@ -35,34 +47,95 @@ from reelforge.accounts import vault
 from reelforge.clock import utc_now
 from reelforge.connections.tables import OAuthState, PlatformConnection
 from reelforge.deps import Deps
-from reelforge.errors import Forbidden, InputError, NotFound, ProviderError, ReelforgeError
+from reelforge.errors import Forbidden, InputError, NotFound, ReelforgeError
+from reelforge.providers import registry
+from reelforge.providers.base import Platform
 from reelforge.providers.platforms import pkce
-from reelforge.providers.platforms.google_oauth import GoogleOAuth
-from reelforge.providers.platforms.tiktok_oauth import TikTokOAuth
-from reelforge.providers.types.publishing import ConnectionTokens
+from reelforge.providers.types.publishing import ConnectedAccount, ConnectionTokens, OAuthClient
 
 log = logging.getLogger(__name__)
 
 TOKEN_KIND = "oauth_token"
 VERIFIER_KIND = "oauth_pkce"
-PLATFORMS = ("tiktok", "youtube", "outbox")
-OAUTH_PLATFORMS = ("tiktok", "youtube")
-OAuthClient = TikTokOAuth | GoogleOAuth
+#: The start of a state minted for the dashboard (see the module docstring).
+DASHBOARD_STATE = "dash."
 
 
-def check_platform(platform: str, *, oauth: bool = False) -> str:
-    allowed = OAUTH_PLATFORMS if oauth else PLATFORMS
-    if platform not in allowed:
-        extra = " (the outbox needs no sign-in: POST /api/v1/connections/outbox)" if oauth else ""
-        raise NotFound(f"No platform {platform!r}; use one of: {', '.join(allowed)}{extra}.")
-    return platform
+def get_platform(settings: Any, name: str) -> Platform:
+    """The registered platform ``name``; NotFound lists the registered ones."""
+    choices = registry.available("platform")
+    if name not in choices:
+        raise NotFound(f"No platform {name!r}; use one of: {', '.join(sorted(choices))}.")
+    found = registry.create("platform", name, settings)
+    assert isinstance(found, Platform), f"{choices[name]} is not a Platform"
+    return found
 
 
-def oauth_client(settings: Any, platform: str) -> OAuthClient:
-    """The OAuth client for ``platform`` (ConfigError names the missing app credentials)."""
-    if check_platform(platform, oauth=True) == "tiktok":
-        return TikTokOAuth(settings)
-    return GoogleOAuth(settings)
+def signing_in(settings: Any, name: str) -> Platform:
+    """The platform ``name`` when connecting it is an OAuth sign-in."""
+    found = get_platform(settings, name)
+    if not found.needs_oauth:
+        raise NotFound(
+            f"{found.display_name} needs no sign-in: connect it with "
+            f"POST /api/v1/connections/{name}."
+        )
+    return found
+
+
+def oauth_client(settings: Any, name: str) -> OAuthClient:
+    """The OAuth client of platform ``name`` (ConfigError names the missing app credentials)."""
+    return signing_in(settings, name).oauth()
+
+
+@dataclass(frozen=True)
+class PlatformChoice:
+    """A registered platform as a person choosing where to connect sees it.
+
+    ``problem`` says why it cannot be connected on this server right now (the app
+    credentials or the redirect URI are not set up) and ``setting`` which setting
+    fixes it; both are empty when connecting would work.
+    """
+
+    name: str
+    display_name: str
+    needs_oauth: bool
+    problem: str = ""
+    setting: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return not self.problem
+
+
+def platform_choices(settings: Any) -> list[PlatformChoice]:
+    """Every registered platform, and whether connecting it works with this server's settings.
+
+    Building the sign-in link is local (no request leaves the server), so it is
+    built once here to find a missing client id or an unusable redirect URI
+    before the person clicks Connect.
+    """
+    found = []
+    for name in registry.available("platform"):
+        try:
+            platform = get_platform(settings, name)
+        except ReelforgeError as exc:
+            found.append(PlatformChoice(name, name, True, exc.message))
+            continue
+        if not platform.needs_oauth:
+            found.append(PlatformChoice(name, platform.display_name, False))
+            continue
+        try:
+            client = platform.oauth()
+            try:
+                client.authorize(state=pkce.new_state())
+            finally:
+                client.close()
+        except ReelforgeError as exc:
+            setting = str(exc.details.get("setting", ""))
+            found.append(PlatformChoice(name, platform.display_name, True, exc.message, setting))
+            continue
+        found.append(PlatformChoice(name, platform.display_name, True))
+    return found
 
 
 def token_name(connection_id: str) -> str:
@@ -135,21 +208,42 @@ def get_connection(db: Session, *, owner_id: str, connection_id: str) -> Platfor
     return row
 
 
-def connect_outbox(db: Session, *, owner_id: str) -> PlatformConnection:
-    """The outbox target (no account, no tokens); connecting twice returns the same one."""
-    found = db.scalar(
+def _keep_account(
+    db: Session, *, owner_id: str, platform_name: str, account: ConnectedAccount
+) -> PlatformConnection:
+    """The connection of this account: found by its key (connecting again updates it), or new."""
+    connection = db.scalar(
         select(PlatformConnection).where(
-            PlatformConnection.owner_id == owner_id, PlatformConnection.platform == "outbox"
+            PlatformConnection.owner_id == owner_id,
+            PlatformConnection.platform == platform_name,
+            PlatformConnection.account_key == account.key,
         )
     )
-    if found is not None:
-        return found
-    row = PlatformConnection(
-        owner_id=owner_id, platform="outbox", account_key="outbox", display_name="Outbox folder"
-    )
-    db.add(row)
+    if connection is None:
+        connection = PlatformConnection(
+            owner_id=owner_id, platform=platform_name, account_key=account.key
+        )
+        db.add(connection)
+    connection.open_id = account.open_id or None
+    connection.display_name = account.display_name[:200]
+    connection.avatar_url = account.avatar_url[:1000]
+    connection.needs_reconsent = False
     db.flush()
-    return row
+    return connection
+
+
+def connect_without_sign_in(
+    db: Session, deps: Deps, *, owner_id: str, name: str
+) -> PlatformConnection:
+    """Connect a platform that needs no account (the outbox); connecting twice returns the same
+    connection."""
+    found = get_platform(deps.settings, name)
+    if found.needs_oauth:
+        raise InputError(
+            f"{found.display_name} is connected by signing in: open the link "
+            f"GET /api/v1/connections/{name}/authorize gives.",
+        )
+    return _keep_account(db, owner_id=owner_id, platform_name=name, account=found.account(None))
 
 
 def start_authorize(
@@ -160,15 +254,21 @@ def start_authorize(
     platform: str,
     session_id: str | None,
     now: datetime | None = None,
+    for_dashboard: bool = False,
 ) -> str:
-    """A fresh authorize URL; its state and PKCE verifier wait server-side for the callback."""
+    """A fresh authorize URL; its state and PKCE verifier wait server-side for the callback.
+
+    ``for_dashboard``: the link was asked for from the dashboard, whose Connections
+    page the callback then sends the browser back to (:func:`started_in_dashboard`).
+    """
     client = oauth_client(deps.settings, platform)
     now = now or utc_now()
     db.execute(
         delete(OAuthState).where(OAuthState.owner_id == owner_id, OAuthState.expires_at < now)
     )
+    state = (DASHBOARD_STATE if for_dashboard else "") + pkce.new_state()
     try:
-        request = client.authorize(state=pkce.new_state())
+        request = client.authorize(state=state)
     finally:
         client.close()
     row = OAuthState(
@@ -190,6 +290,11 @@ def start_authorize(
         value=request.code_verifier.get_secret_value(),
     )
     return request.url
+
+
+def started_in_dashboard(state: str) -> bool:
+    """True when the callback's ``state`` was minted for the dashboard (known or not)."""
+    return state.startswith(DASHBOARD_STATE)
 
 
 @dataclass(frozen=True)
@@ -217,7 +322,7 @@ def take_state(
 
     ``browser_session`` is (user id, session id) of the signed-in browser, if any.
     """
-    check_platform(platform, oauth=True)
+    signing_in(deps.settings, platform)
     now = now or utc_now()
     row = db.scalar(select(OAuthState).where(OAuthState.state_hash == _state_hash(state)))
     if row is None or row.platform != platform:
@@ -258,45 +363,24 @@ def complete_authorize(
     """The rest of the callback: trade the code for tokens, keep only what P11 allows."""
     if taken.problem is not None:
         raise taken.problem
-    platform = taken.platform
+    name = taken.platform
     if error or not code or taken.verifier is None:
         said = f" ({error}: {error_description})" if error_description else f" ({error})"
         raise InputError(
-            f"The {platform} connection was not approved{said if error else ''}. "
+            f"The {name} connection was not approved{said if error else ''}. "
             "Connect again and allow access."
         )
-    client = oauth_client(deps.settings, platform)
+    found = signing_in(deps.settings, name)
+    client = found.oauth()
     try:
         tokens = client.exchange_code(
             code=code, code_verifier=taken.verifier, redirect_uri=taken.redirect_uri
         )
-        if isinstance(client, TikTokOAuth):
-            info = client.user_info(access_token=tokens.access_token.get_secret_value())
-            open_id = info.open_id or tokens.open_id or ""
-            if not open_id:
-                raise ProviderError(
-                    "TikTok did not say which account connected.", provider="tiktok"
-                )
-            key, name, avatar = open_id, info.display_name, info.avatar_url
-        else:
-            open_id, key, name, avatar = "", "youtube", "YouTube channel", ""
     finally:
         client.close()
-    connection = db.scalar(
-        select(PlatformConnection).where(
-            PlatformConnection.owner_id == taken.owner_id,
-            PlatformConnection.platform == platform,
-            PlatformConnection.account_key == key,
-        )
-    )
-    if connection is None:
-        connection = PlatformConnection(owner_id=taken.owner_id, platform=platform, account_key=key)
-        db.add(connection)
-    connection.open_id = open_id or None
-    connection.display_name, connection.avatar_url = name[:200], avatar[:1000]
+    account = found.account(tokens)
+    connection = _keep_account(db, owner_id=taken.owner_id, platform_name=name, account=account)
     connection.scopes = ",".join(tokens.scopes)[:500]
-    connection.needs_reconsent = False
-    db.flush()
     store_tokens(db, deps, connection=connection, tokens=tokens)
     return connection
 
@@ -307,24 +391,30 @@ class Disconnected:
     message: str
 
 
-def _revoke(deps: Deps, platform: str, tokens: ConnectionTokens | None) -> Disconnected:
-    if platform == "outbox" or tokens is None:
+def _revoke(deps: Deps, name: str, tokens: ConnectionTokens | None) -> Disconnected:
+    if tokens is None:
         return Disconnected(True, "Disconnected.")
-    client = oauth_client(deps.settings, platform)
-    # TikTok revokes by access token; Google's refresh token revokes the whole grant.
-    token = tokens.access_token if platform == "tiktok" else tokens.refresh_token
     try:
-        client.revoke(token=(token or tokens.access_token).get_secret_value())
+        found = signing_in(deps.settings, name)
+        client = found.oauth()
+    except ReelforgeError as exc:  # no longer registered, or its app credentials are gone
+        return _unconfirmed(name, exc)
+    try:
+        client.revoke(token=found.revoke_token(tokens))
     except ReelforgeError as exc:
-        log.warning("revoking a %s grant failed: %s", platform, exc.code)
-        return Disconnected(
-            False,
-            f"Disconnected and the tokens deleted, but {platform} did not confirm the revoke "
-            f"({exc.message}). Remove reelforge in your {platform} account's app settings too.",
-        )
+        return _unconfirmed(name, exc)
     finally:
         client.close()
-    return Disconnected(True, f"Disconnected; {platform} revoked reelforge's access.")
+    return Disconnected(True, f"Disconnected; {name} revoked reelforge's access.")
+
+
+def _unconfirmed(name: str, exc: ReelforgeError) -> Disconnected:
+    log.warning("revoking a %s grant failed: %s", name, exc.code)
+    return Disconnected(
+        False,
+        f"Disconnected and the tokens deleted, but {name} did not confirm the revoke "
+        f"({exc.message}). Remove reelforge in your {name} account's app settings too.",
+    )
 
 
 def disconnect(db: Session, deps: Deps, *, owner_id: str, connection_id: str) -> Disconnected:

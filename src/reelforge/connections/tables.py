@@ -31,8 +31,8 @@ class PlatformConnection(Base):
 
     id: Mapped[str] = mapped_column(IdStr, primary_key=True, default=new_id)
     owner_id: Mapped[str] = owner_column()
-    platform: Mapped[str] = mapped_column(String(16))  # tiktok, youtube, outbox
-    # What makes a connection unique per owner: the open id (TikTok), else the platform name.
+    platform: Mapped[str] = mapped_column(String(16))  # a registered platform's name
+    # What makes a connection unique per owner: the platform's account key (ConnectedAccount.key).
     account_key: Mapped[str] = mapped_column(String(128))
     open_id: Mapped[str | None] = mapped_column(String(128))
     display_name: Mapped[str] = mapped_column(String(200), default="")

@@ -1,8 +1,8 @@
 """A usable access token for a publish job: refresh ahead of expiry, store the rotated refresh
 token in the same transaction, flag re-consent when the grant is gone.
 
-Why refresh under a row lock: TikTok refresh tokens rotate — the answer's
-refresh token replaces the old one, which dies. Two jobs refreshing the same
+Why refresh under a row lock: refresh tokens may rotate (TikTok's do) — the
+answer's refresh token replaces the old one, which dies. Two jobs refreshing the same
 connection at once would each spend the same refresh token, and the loser
 would see ``invalid_grant`` and wrongly flag the connection. The connection row
 is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write transaction
@@ -83,7 +83,7 @@ def access_token(
             finally:
                 client.close()
             if failure is None:
-                if fresh.refresh_token is None:  # Google: the old refresh token stays
+                if fresh.refresh_token is None:  # not rotated: the old refresh token stays
                     fresh = fresh.model_copy(update={"refresh_token": tokens.refresh_token})
                 store_tokens(db, deps, connection=connection, tokens=fresh)
                 connection.scopes = ",".join(fresh.scopes or tokens.scopes)[:500]

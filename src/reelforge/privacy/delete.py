@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from reelforge.accounts import sessions, users
 from reelforge.connections.service import disconnect_all
 from reelforge.deps import Deps
-from reelforge.publish.outbox import user_outbox
+from reelforge.providers.platforms.outbox import user_outbox
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,8 @@ import importlib
 from importlib.metadata import entry_points
 from typing import Any
 
+import httpx
+
 from reelforge.config import Settings
 from reelforge.errors import InputError
 from reelforge.providers.base import Provider
@@ -44,6 +46,11 @@ BUILTINS: dict[str, dict[str, str]] = {
         "tiktok_research": "reelforge.providers.research.tiktok_research:TikTokResearch",
         "tiktok_display": "reelforge.providers.research.tiktok_display:TikTokDisplay",
     },
+    "platform": {
+        "tiktok": "reelforge.providers.platforms.tiktok:TikTokPlatform",
+        "youtube": "reelforge.providers.platforms.youtube:YouTubePlatform",
+        "outbox": "reelforge.providers.platforms.outbox:OutboxPlatform",
+    },
 }
 
 
@@ -62,9 +69,13 @@ def _plugins(kind: str) -> dict[str, str]:
 
 
 def available(kind: str) -> dict[str, str]:
+    """Every provider of ``kind`` by name: the built-ins first, then plugins.
+
+    A plugin cannot replace a built-in of the same name (the built-in wins)."""
     if kind not in BUILTINS:
         raise InputError(f"Unknown provider kind {kind!r}; known: {', '.join(sorted(BUILTINS))}.")
-    return {**_plugins(kind), **BUILTINS[kind]}
+    builtins = BUILTINS[kind]
+    return {**builtins, **{n: t for n, t in _plugins(kind).items() if n not in builtins}}
 
 
 def provider_class(kind: str, name: str) -> type[Provider]:
@@ -79,11 +90,18 @@ def provider_class(kind: str, name: str) -> type[Provider]:
     return cls
 
 
-def create(kind: str, name: str, settings: Settings, **kwargs: Any) -> Any:
-    """Build a provider. Providers take ``settings`` and optional ``credential``.
+def create(
+    kind: str,
+    name: str,
+    settings: Settings,
+    *,
+    credential: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Any:
+    """Build a provider the one way every provider is built (:class:`Provider`).
 
     ``credential`` is how a job passes the requesting user's own key (BYOK):
     when given it wins over the server-wide setting (promise P09).
     """
     cls = provider_class(kind, name)
-    return cls(settings, **kwargs)  # type: ignore[call-arg]
+    return cls(settings, credential=credential, transport=transport)

@@ -1,11 +1,13 @@
-"""Publishing: post a finished video or a photo carousel to TikTok, YouTube or the outbox.
+"""Publishing: post a finished video or a photo carousel to a connected platform.
 
-This package is the platform-independent core (typed requests, the idempotency
-ledger, the resumable state machines, upload checks, the outbox) and the
-service on top of it: ``tables`` (connections, posts and their history,
-uploads), ``connections``/``tokens`` (OAuth, vault-sealed tokens, refresh),
-``posts``, ``uploads``, ``ledger_db`` (the ledger on the ``posts`` table),
-``scheduler``, ``suggest`` and ``retention``. The wire clients live in
-:mod:`reelforge.providers.platforms`, the job in :mod:`reelforge.publish.publish_job`,
-the routes in ``reelforge.web.api`` and the commands in :mod:`reelforge.cli.publish`.
+This package is the service: ``tables`` (posts and their history, uploads),
+``posts`` (asked for, checked by the platform, queued or scheduled),
+``uploads``, ``post_ledger`` (the idempotency ledger on the ``posts`` table),
+``publish_job`` (the job that hands a post to its platform), ``scheduler``,
+``suggest`` and ``retention``. The platforms themselves — their clients and
+resumable state machines — are providers (:mod:`reelforge.providers.platforms`,
+kind ``"platform"`` in the registry), reached only through
+:class:`reelforge.providers.base.Platform`; connecting accounts is
+:mod:`reelforge.connections`, the routes ``reelforge.web.api`` and the commands
+:mod:`reelforge.cli.publish`.
 """

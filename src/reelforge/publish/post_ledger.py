@@ -3,7 +3,7 @@
 Each method is one committed transaction, so what the publish state machine
 writes down *before* a platform call is durable before that call leaves the
 process — a worker killed at any point leaves a row the next run resumes from
-(see :mod:`reelforge.publish.tiktok_machine`). The post id is the idempotency key and
+(see :mod:`reelforge.providers.platforms.resumable`). The post id is the idempotency key and
 every query is scoped by the owner, so one user's job can never write another
 user's post.
 
@@ -30,8 +30,7 @@ from reelforge.accounts.vault import Vault
 from reelforge.clock import utc_now
 from reelforge.errors import InputError
 from reelforge.providers.platforms.error_codes import explain_fail_reason
-from reelforge.publish.ledger_protocol import check_phase
-from reelforge.publish.post_state import Phase, PostState, StatusEvent
+from reelforge.providers.types.publishing import Phase, PostState, StatusEvent, check_phase
 from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
 from reelforge.store.db import Database
 
@@ -101,7 +100,7 @@ def forget_secrets(db: Session, *, owner_id: str, post_id: str) -> None:
 
 @dataclass
 class DbLedger:
-    """:class:`~reelforge.publish.ledger_protocol.PostLedger` over ``posts`` for one owner."""
+    """:class:`~reelforge.providers.types.publishing.PostLedger` over ``posts`` for one owner."""
 
     database: Database
     secrets: Vault

@@ -3,45 +3,42 @@ the post history (P18).
 
 A post is "scheduled" (``publish_at`` in the future; the scheduler queues it
 when due) or "queued" at once with its publish job. Everything that can be
-known without calling the platform is checked here, so a mistake (a title too
-long for TikTok, a draft on YouTube, a carousel without a public https media
-prefix) is a 400 now rather than a failed job later.
+known without calling the platform is checked before that, by the platform
+itself (:meth:`reelforge.providers.base.Platform.check_post`), so a mistake (a
+title too long for TikTok, a draft on YouTube, a carousel without a public https
+media prefix) is a 400 now rather than a failed job later.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from reelforge.accounts import usage
 from reelforge.clock import utc_now
 from reelforge.connections import service as connections
-from reelforge.connections.service import Disconnected, get_connection
+from reelforge.connections.service import Disconnected, get_connection, get_platform
 from reelforge.deps import Deps
-from reelforge.errors import ConfigError, InputError, NotFound
+from reelforge.errors import InputError, NotFound
 from reelforge.jobs import records
 from reelforge.jobs.tables import Job
-from reelforge.providers.platforms.tiktok_posting import (
-    MAX_PHOTOS,
-    TITLE_MAX_UTF16,
-    check_photo_post,
-)
-from reelforge.providers.platforms.youtube_upload import PRIVACY, video_resource
-from reelforge.providers.types.publishing import PostRequest, utf16_len
+from reelforge.providers.types.publishing import PostRequest
 from reelforge.publish.post_ledger import FINISHED, add_event, set_status
 from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
+from reelforge.publish.suggest import zone
 from reelforge.publish.uploads import get_uploads
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
 
-TIKTOK_PRIVACY = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 MAX_AHEAD = timedelta(days=365)
+#: Statuses of a post that has not reached its platform yet (disconnecting cancels them).
+WAITING = ("scheduled", "queued", "retrying")
 
 
 @dataclass(frozen=True)
@@ -85,6 +82,7 @@ def build_request(
     *,
     video_path: Path | None = None,
     urls: tuple[str, ...] = (),
+    paths: tuple[Path, ...] = (),
     duration_s: float | None = None,
     width: int | None = None,
     height: int | None = None,
@@ -100,6 +98,7 @@ def build_request(
         mode="draft" if post.mode == "draft" else "direct",
         video_path=video_path,
         image_urls=urls,
+        image_paths=paths,
         duration_s=duration_s,
         width=width,
         height=height,
@@ -107,46 +106,18 @@ def build_request(
 
 
 def _check_for_platform(deps: Deps, platform: str, ask: PostInput, count: int) -> None:
-    """The platform's rules that need no call to the platform."""
+    """The platform's own rules, on stand-ins for the media (nothing is sent anywhere)."""
     video = ask.video_id is not None
-    placeholder = Path("video.mp4") if video else None
-    urls = tuple(f"https://example.invalid/{n}.jpg" for n in range(count))
+    prefix = media_prefix(deps.settings)
     request = PostRequest(
         title=ask.title,
         description=ask.description,
         privacy_level=ask.privacy_level,
         mode="draft" if ask.mode == "draft" else "direct",
-        video_path=placeholder,
-        image_urls=() if video else urls,
+        video_path=Path("video.mp4") if video else None,
+        image_urls=() if video else tuple(f"{prefix}check/{n}.jpg" for n in range(1, count + 1)),
     )
-    if platform == "tiktok":
-        if ask.privacy_level not in TIKTOK_PRIVACY:
-            raise InputError(f"TikTok privacy_level must be one of: {', '.join(TIKTOK_PRIVACY)}.")
-        if video and utf16_len(request.caption()) > TITLE_MAX_UTF16:
-            raise InputError(
-                f"TikTok captions (title and description) are at most {TITLE_MAX_UTF16} "
-                "characters (emoji count as 2); shorten them."
-            )
-        if not video:
-            check_photo_post(request)
-            if not media_prefix(deps.settings).startswith("https://"):
-                raise ConfigError(
-                    "TikTok pulls carousel images only from a verified https:// address. Set "
-                    "REELFORGE_PUBLIC_URL (or REELFORGE_PUBLISH_MEDIA_URL) to the server's https "
-                    "address and verify it in the TikTok developer portal.",
-                    details={"setting": "REELFORGE_PUBLISH_MEDIA_URL"},
-                )
-    elif platform == "youtube":
-        if not video:
-            raise InputError("YouTube takes videos only; post the images to TikTok or the outbox.")
-        if ask.mode == "draft":
-            raise InputError(
-                "YouTube has no drafts through its API; post with privacy_level 'private' "
-                "(or SELF_ONLY) and publish it from YouTube Studio later."
-            )
-        if ask.privacy_level not in PRIVACY:
-            raise InputError(f"YouTube privacy_level must be one of: {', '.join(PRIVACY)}.")
-        video_resource(request)  # title rules
+    get_platform(deps.settings, platform).check_post(request)
 
 
 def _check_video(db: Session, deps: Deps, *, owner_id: str, video_id: str) -> Video:
@@ -179,7 +150,7 @@ def create_post(
     if ask.video_id is not None:
         _check_video(db, deps, owner_id=owner_id, video_id=ask.video_id)
     else:
-        if len(ask.images) > min(MAX_PHOTOS, settings.upload_max_images):
+        if len(ask.images) > settings.upload_max_images:
             raise InputError(f"A carousel has at most {settings.upload_max_images} images.")
         uploads = get_uploads(db, owner_id=owner_id, upload_ids=list(ask.images))
     _check_for_platform(deps, connection.platform, ask, len(uploads))
@@ -289,6 +260,95 @@ def cancel_post(db: Session, *, owner_id: str, post_id: str) -> Post:
     return post
 
 
+def reschedule(
+    db: Session, *, owner_id: str, post_id: str, publish_at: datetime, now: datetime | None = None
+) -> Post:
+    """Move a scheduled post to ``publish_at`` (the calendar's move, the post page's form).
+
+    Only a post still waiting for its time can move: the UPDATE matches it only while it
+    is ``scheduled``, so a post the scheduler queued a moment ago is refused rather than
+    moved after it went out.
+    """
+    now = now or utc_now()
+    post = get_post(db, owner_id=owner_id, post_id=post_id)
+    if publish_at.tzinfo is None:
+        raise InputError("The new time needs a time zone, e.g. 2030-01-31T18:00:00+01:00.")
+    if post.status != "scheduled":
+        raise InputError(
+            f"This post is {post.status}, not scheduled: only a post waiting for its time "
+            "can be moved."
+        )
+    if publish_at <= now:
+        raise InputError("Pick a time in the future; to post now, cancel this one and post again.")
+    if publish_at > now + MAX_AHEAD:
+        raise InputError("A post may be scheduled at most one year ahead.")
+    moved = db.execute(
+        update(Post)
+        .where(Post.id == post.id, Post.owner_id == owner_id, Post.status == "scheduled")
+        .values(publish_at=publish_at)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(moved, "rowcount", 0) != 1:
+        raise InputError("This post just started going out, so it can no longer be moved.")
+    db.refresh(post)
+    add_event(db, post, status="scheduled", message=f"moved to {publish_at.isoformat()}")
+    return post
+
+
+def move_to_day(
+    db: Session,
+    *,
+    owner_id: str,
+    post_id: str,
+    day: date,
+    tz: str = "UTC",
+    now: datetime | None = None,
+) -> Post:
+    """Move a scheduled post to another ``day``, keeping its time of day on the clock of ``tz``
+    (a post at 18:30 in Berlin stays at 18:30 in Berlin, across a daylight-saving change too)."""
+    where = zone(tz)
+    post = get_post(db, owner_id=owner_id, post_id=post_id)
+    if post.publish_at is None or post.status != "scheduled":
+        raise InputError(
+            f"This post is {post.status}, not scheduled: only a post waiting for its time "
+            "can be moved."
+        )
+    clock = post.publish_at.astimezone(where).time().replace(tzinfo=None)
+    moved = datetime.combine(day, clock, tzinfo=where)
+    return reschedule(db, owner_id=owner_id, post_id=post_id, publish_at=moved, now=now)
+
+
+def calendar_posts(
+    db: Session, *, owner_id: str, start: datetime, end: datetime, limit: int = 1000
+) -> list[Post]:
+    """The owner's posts on the calendar between ``start`` and ``end``: scheduled ones at
+    their ``publish_at``, the others at the time they were asked for (or published)."""
+    at = func.coalesce(Post.publish_at, Post.created_at)
+    query = (
+        select(Post)
+        .where(
+            Post.owner_id == owner_id,
+            or_(
+                and_(Post.publish_at.is_not(None), Post.publish_at >= start, Post.publish_at < end),
+                and_(Post.publish_at.is_(None), Post.created_at >= start, Post.created_at < end),
+            ),
+        )
+        .order_by(at, Post.id)
+        .limit(limit)
+    )
+    return list(db.scalars(query))
+
+
+def waiting_by_connection(db: Session, *, owner_id: str) -> dict[str, int]:
+    """How many posts wait for each of the owner's connections (cancelled on disconnect)."""
+    rows = db.execute(
+        select(Post.connection_id, func.count())
+        .where(Post.owner_id == owner_id, Post.status.in_(WAITING))
+        .group_by(Post.connection_id)
+    )
+    return {str(cid): int(n) for cid, n in rows if cid is not None}
+
+
 def public_image_key(
     db: Session, *, token: str, number: int, serve_hours: float, now: datetime | None = None
 ) -> str:
@@ -325,7 +385,7 @@ def disconnect(db: Session, deps: Deps, *, owner_id: str, connection_id: str) ->
         select(Post).where(
             Post.owner_id == owner_id,
             Post.connection_id == connection.id,
-            Post.status.in_(("scheduled", "queued", "retrying")),
+            Post.status.in_(WAITING),
         )
     )
     for post in waiting:

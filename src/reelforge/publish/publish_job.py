@@ -1,22 +1,23 @@
-"""The "publish" job: send one post to its platform, exactly once, resuming where a killed or
+"""The "publish" job: hand one post to its platform, exactly once, resuming where a killed or
 failed run stopped.
 
-Exactly once rests on the ledger (:class:`~reelforge.publish.post_ledger.DbLedger`):
-the platform state machines record their intent before every create call and
-the platform's id right after it, so a rerun of this job — a retry, the
-orphan recovery after a killed worker, a duplicate enqueue — continues the same
-post instead of making a second one. A post that is already finished is never
-touched again. The job only ever reads its owner's post and connection (P13).
+The job prepares the post's media (the video file, probed; a carousel as public
+URLs and local files) and calls :meth:`reelforge.providers.base.Platform.publish`
+with the database ledger and a token getter; it never knows which platform it
+talks to. Exactly once rests on the ledger (:class:`~reelforge.publish.post_ledger.DbLedger`):
+the platforms record their intent before every create call and the platform's id
+right after it, so a rerun of this job — a retry, the orphan recovery after a
+killed worker, a duplicate enqueue — continues the same post instead of making a
+second one. A post that is already finished is never touched again. The job only
+ever reads its owner's post and connection (P13).
 
-While TikTok is still processing after a run's polling window, the job queues
-a fresh check a minute later instead of holding a worker.
+While the platform is still processing after a run's polling window, the job
+queues a fresh check a minute later instead of holding a worker.
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,31 +25,19 @@ from sqlalchemy import select
 
 from reelforge.av.ffmpeg import probe
 from reelforge.connections import tokens
+from reelforge.connections.service import get_platform
 from reelforge.connections.tables import PlatformConnection
 from reelforge.deps import Deps
-from reelforge.errors import (
-    NotFound,
-    PlatformError,
-    ProviderError,
-    ReconsentRequired,
-    ReelforgeError,
-)
+from reelforge.errors import NotFound, ProviderError, ReconsentRequired, ReelforgeError
 from reelforge.jobs.context import JobContext
-from reelforge.providers.platforms.tiktok_posting import TikTokPosting, post_url
-from reelforge.providers.platforms.youtube_upload import YouTubeUploader
-from reelforge.providers.types.publishing import PostRequest
+from reelforge.providers.types.publishing import PlatformPost, PostRequest
 from reelforge.publish import posts
-from reelforge.publish.outbox import user_outbox, write_outbox
 from reelforge.publish.post_ledger import FINISHED, DbLedger, set_status
-from reelforge.publish.post_state import PlatformPost
 from reelforge.publish.tables import Post, PostImage, Upload
-from reelforge.publish.tiktok_machine import PollPolicy, publish_photos, publish_video, result
-from reelforge.publish.youtube_machine import publish_youtube
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
 
 RECHECK_S = 60.0
-TOKEN_REJECTED = frozenset({"access_token_invalid", "authError"})
 
 
 @dataclass(frozen=True)
@@ -109,10 +98,31 @@ def _local_video(deps: Deps, plan: Plan, work: Path) -> Path:
     return path
 
 
+def _local_images(deps: Deps, plan: Plan, work: Path) -> tuple[Path, ...]:
+    """The carousel's images as local files, in order (a platform that takes files uses them)."""
+    found = []
+    for n, key in enumerate(plan.image_keys, start=1):
+        local = deps.blobs.local_path(key)
+        if local is not None and local.is_file():
+            found.append(local)
+            continue
+        path = work / "images" / f"{n:02d}.jpg"
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            deps.blobs.download(key, path)
+        found.append(path)
+    return tuple(found)
+
+
 def _request(deps: Deps, plan: Plan, work: Path) -> PostRequest:
-    """The platform request: the local video file (probed), or the public image URLs."""
+    """The platform request: the local video file (probed), or the images as public URLs and
+    local files."""
     if plan.kind != "video":
-        return posts.build_request(plan.post, urls=posts.image_urls(deps.settings, plan.post))
+        return posts.build_request(
+            plan.post,
+            urls=posts.image_urls(deps.settings, plan.post),
+            paths=_local_images(deps, plan, work),
+        )
     path = _local_video(deps, plan, work)
     info = probe(path)
     return posts.build_request(
@@ -120,99 +130,29 @@ def _request(deps: Deps, plan: Plan, work: Path) -> PostRequest:
     )
 
 
-def _outbox(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest) -> PlatformPost:
-    state = ledger.load(plan.post_id)
-    if state is not None and state.terminal:
-        return result(state)
-    with tempfile.TemporaryDirectory(prefix="reelforge-outbox-") as tmp:
-        media = []
-        for n, key in enumerate(plan.image_keys, start=1):
-            media.append(ctx.deps.blobs.download(key, Path(tmp) / f"{n:02d}.jpg"))
-        total = sum(p.stat().st_size for p in media) or (
-            request.video_path.stat().st_size if request.video_path else 0
-        )
-        ledger.record_init_sent(plan.post_id, platform="outbox", total_bytes=total)
-        written = write_outbox(
-            root=user_outbox(ctx.settings, ctx.owner_id),
-            post_id=plan.post_id,
-            request=request,
-            media=media,
-        )
-    ledger.record_init(plan.post_id, publish_id=written.folder.name, upload_url=None)
-    ledger.record_upload(plan.post_id, uploaded_bytes=total, complete=True)
-    ledger.record_status(plan.post_id, status="WRITTEN", phase="published")
-    return written.as_post(plan.post_id)
+def _send(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest) -> PlatformPost:
+    platform = get_platform(ctx.settings, plan.platform)
 
-
-def _platform(
-    ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest, token: str
-) -> PlatformPost:
-    settings = ctx.settings
+    def access_token(force: bool) -> str:
+        if plan.connection_id is None:
+            raise NotFound(
+                "The account this post was for was disconnected; connect it and post again."
+            )
+        return tokens.access_token(
+            ctx.deps, owner_id=ctx.owner_id, connection_id=plan.connection_id, force=force
+        )
 
     def progress(sent: int, total: int) -> None:
         ctx.progress("upload", 0.1 + 0.8 * sent / max(total, 1), f"sent {sent} of {total} bytes")
 
-    if plan.platform == "youtube":
-        uploader = YouTubeUploader(settings, access_token=token)
-        try:
-            return publish_youtube(
-                client=uploader,
-                ledger=ledger,
-                post_key=plan.post_id,
-                request=request,
-                chunk_size=settings.youtube_chunk_bytes,
-                shorts=settings.youtube_shorts,
-                shorts_max_s=settings.youtube_shorts_max_s,
-                on_progress=progress,
-            )
-        finally:
-            uploader.close()
-    client = TikTokPosting(settings, access_token=token)
-    poll = PollPolicy(
-        first_s=settings.tiktok_poll_interval_s, max_wait_s=settings.tiktok_poll_max_wait_s
+    return platform.publish(
+        ledger=ledger,
+        post_key=plan.post_id,
+        owner_id=ctx.owner_id,
+        request=request,
+        access_token=access_token,
+        on_progress=progress,
     )
-    try:
-        if plan.kind == "photos":
-            post = publish_photos(
-                client=client, ledger=ledger, post_key=plan.post_id, request=request, poll=poll
-            )
-        else:
-            post = publish_video(
-                client=client,
-                ledger=ledger,
-                post_key=plan.post_id,
-                request=request,
-                chunk_size=settings.tiktok_chunk_bytes,
-                poll=poll,
-                on_progress=progress,
-            )
-        if post.post_ids and post.done:
-            try:  # the public URL needs the creator's username
-                name = client.creator_info().username
-                post = post.model_copy(
-                    update={"url": post_url(name, post.post_ids[0], photo=plan.kind == "photos")}
-                )
-            except ProviderError:
-                pass  # the post is out; only its link is missing
-        return post
-    finally:
-        client.close()
-
-
-def _send(ctx: JobContext, ledger: DbLedger, plan: Plan, request: PostRequest) -> PlatformPost:
-    if plan.platform == "outbox":
-        return _outbox(ctx, ledger, plan, request)
-    if plan.connection_id is None:
-        raise NotFound("The account this post was for was disconnected; connect it and post again.")
-    token_for: Callable[[bool], str] = lambda force: tokens.access_token(  # noqa: E731
-        ctx.deps, owner_id=ctx.owner_id, connection_id=str(plan.connection_id), force=force
-    )
-    try:
-        return _platform(ctx, ledger, plan, request, token_for(False))
-    except PlatformError as exc:
-        if exc.platform_code not in TOKEN_REJECTED:
-            raise
-    return _platform(ctx, ledger, plan, request, token_for(True))  # once, with a new token
 
 
 def _record_outcome(ctx: JobContext, plan: Plan, sent: PlatformPost) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from reelforge.clock import utc_now
 from reelforge.connections.tables import PlatformConnection
 from reelforge.errors import InputError
+from reelforge.providers.types.research import PLATFORMS
 
 MAX_ROWS = 50_000
 LEAD = timedelta(minutes=15)  # a suggestion leaves time to prepare the post
@@ -84,7 +85,7 @@ def _research_best(
         ResearchVideo.views,
         ResearchVideo.published_at,
     ).where(ResearchVideo.owner_id == owner_id)
-    if platform in ("tiktok", "youtube"):
+    if platform in PLATFORMS:  # a platform research reads; else every creator counts
         query = query.where(ResearchVideo.platform == platform)
     rows = [
         tuple(r)

@@ -1,9 +1,10 @@
 """Creators in a user's workspace: add, list, find, remove — every query scoped by owner.
 
 A creator is a public account the user learns from. ``source`` says where its
-videos come from: an official API (``youtube``, ``tiktok_research``,
-``tiktok_display`` for the user's own connected account) or files the user
-imports (``import``). reelforge never scrapes websites.
+videos come from: a research source (an official API such as the YouTube Data
+API, or TikTok's Display API for the user's own connected account; each says
+which platform it reads) or files the user imports (``import``). reelforge
+never scrapes websites.
 
 Removing a creator deletes its videos and their stat snapshots in the same
 transaction (promise P15) and bumps the workspace generation, so no analytics
@@ -22,16 +23,13 @@ from sqlalchemy.orm import Session
 from reelforge.errors import InputError, NotFound
 from reelforge.jobs.records import ACTIVE, request_cancel
 from reelforge.jobs.tables import Job
+from reelforge.providers.research import sources
 from reelforge.providers.types.research import CreatorRef
 from reelforge.research.tables import Creator, ResearchVideo, VideoSnapshot
 from reelforge.research.workspace import bump
 
-SOURCES = ("youtube", "tiktok_research", "tiktok_display", "import")
-#: Which sources can read which platform; the first is the default.
-SOURCES_FOR = {
-    "youtube": ("youtube", "import"),
-    "tiktok": ("tiktok_research", "tiktok_display", "import"),
-}
+#: The source of creators whose videos come from files the user imports.
+IMPORT = "import"
 HANDLE_MAX = 100
 REFRESH_KIND = "creator_refresh"
 
@@ -53,8 +51,17 @@ def lookup_of(ref: CreatorRef) -> str:
     return (ref.handle or "").lower() or str(ref.platform_id)
 
 
+def sources_for(platform: str) -> tuple[str, ...]:
+    """The sources that can read ``platform``'s creators, the default first: those that
+    read any public creator, then those that read only the user's own videos, then
+    file imports."""
+    readers = [(name, cls) for name, cls in sources().items() if cls.platform == platform]
+    readers.sort(key=lambda nc: not nc[1].reads_any_creator)  # stable: registry order kept
+    return (*(name for name, _ in readers), IMPORT)
+
+
 def check_source(platform: str, source: str | None) -> str:
-    allowed = SOURCES_FOR.get(platform, ())
+    allowed = sources_for(platform)
     if source is None:
         return allowed[0]
     if source not in allowed:

@@ -36,8 +36,8 @@ from pydantic import (
 from reelforge.errors import InputError
 from reelforge.providers.types.research import (
     PLATFORMS,
+    CreatorPlatform,
     CreatorRef,
-    Platform,
     VideoStats,
     clean_hashtags,
     hashtags_in,
@@ -194,7 +194,7 @@ def _accept(
 # --- yt-dlp ----------------------------------------------------------------------
 
 
-def _ytdlp_platform(obj: dict[str, Any], forced: Platform | None) -> Platform:
+def _ytdlp_platform(obj: dict[str, Any], forced: CreatorPlatform | None) -> CreatorPlatform:
     if forced is not None:
         return forced
     name = str(obj.get("extractor_key") or obj.get("extractor") or obj.get("ie_key") or "")
@@ -207,7 +207,7 @@ def _ytdlp_platform(obj: dict[str, Any], forced: Platform | None) -> Platform:
     raise RowError(f"extractor {name!r} is not supported (only YouTube and TikTok)")
 
 
-def _ytdlp_creator(obj: dict[str, Any], platform: Platform) -> CreatorRef | None:
+def _ytdlp_creator(obj: dict[str, Any], platform: CreatorPlatform) -> CreatorRef | None:
     if platform == "youtube":
         uploader_id = str(obj.get("uploader_id") or "")
         handle = uploader_id if uploader_id.startswith("@") else None
@@ -220,7 +220,7 @@ def _ytdlp_creator(obj: dict[str, Any], platform: Platform) -> CreatorRef | None
 
 
 def _ytdlp_video(
-    obj: dict[str, Any], platform: Platform, warn: list[str]
+    obj: dict[str, Any], platform: CreatorPlatform, warn: list[str]
 ) -> tuple[VideoStats, CreatorRef | None]:
     video_id = str(obj.get("id") or "").strip()
     if not video_id:
@@ -268,7 +268,7 @@ def _ytdlp_video(
 def parse_ytdlp(
     source: str | Iterable[str],
     *,
-    platform: Platform | None = None,
+    platform: CreatorPlatform | None = None,
     only_creator: CreatorRef | None = None,
 ) -> ImportResult:
     """Read ``yt-dlp --dump-json`` output (one JSON object per line; ``-J`` playlists too)."""
@@ -364,7 +364,7 @@ def parse_csv(source: str, *, only_creator: CreatorRef | None = None) -> ImportR
 
 
 def import_file(
-    path: Path, *, platform: Platform | None = None, only_creator: CreatorRef | None = None
+    path: Path, *, platform: CreatorPlatform | None = None, only_creator: CreatorRef | None = None
 ) -> ImportResult:
     """Import a ``.csv`` or yt-dlp JSON lines file (told apart by suffix, then content)."""
     try:

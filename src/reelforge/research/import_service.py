@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from reelforge.clock import utc_now
 from reelforge.errors import InputError
-from reelforge.providers.types.research import PLATFORMS, CreatorRef, Platform, VideoStats
+from reelforge.providers.types.research import PLATFORMS, CreatorPlatform, CreatorRef, VideoStats
 from reelforge.research import creators
 from reelforge.research.import_formats import ImportProblem, ImportResult, parse_csv, parse_ytdlp
 from reelforge.research.ingest import Upserted, upsert_videos
@@ -69,7 +69,7 @@ def decode(data: bytes) -> str:
 
 
 def parse(
-    text: str, *, filename: str, platform: Platform | None, only: CreatorRef | None
+    text: str, *, filename: str, platform: CreatorPlatform | None, only: CreatorRef | None
 ) -> tuple[str, ImportResult]:
     """Pick the format by the file's suffix, then by its first character."""
     suffix = PurePath(filename or "").suffix.lower()

@@ -2,9 +2,11 @@
 
 A quota belongs to a *key*: the operator's key is shared by every user's
 refreshes (scope ``"server"``), a user's own key only by theirs (scope = the
-user's id). A refresh builds its :class:`QuotaBudget` from what the store
-says that key used in the current quota day, and adds what it spent as it
-goes — as an increment, so two refreshes running at once both count.
+user's id). Which quotas a source has, how large and when they reset, the
+source says itself (:meth:`ResearchSource.daily_quotas`). A refresh builds its
+:class:`QuotaBudget` from what the store says that key used in the current
+quota day, and adds what it spent as it goes — as an increment, so two
+refreshes running at once both count.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelforge.config import Settings
-from reelforge.providers.research import QuotaBudget, next_reset
-from reelforge.providers.research.youtube import PACIFIC
+from reelforge.providers.research import QuotaBudget, source_class
 from reelforge.research.tables import QuotaUsage
 
 
@@ -34,27 +35,8 @@ class Budgets:
 
 
 def _plans(settings: Settings, provider: str) -> list[QuotaBudget]:
-    if provider == "youtube":
-        return [
-            QuotaBudget(
-                provider="youtube",
-                limit=settings.youtube_quota_units_per_day,
-                resets_at=next_reset(PACIFIC),
-                unit="units",
-                reset_rule="midnight Pacific time",
-            )
-        ]
-    if provider == "tiktok_research":
-        resets = next_reset("UTC")
-        return [
-            QuotaBudget(
-                "tiktok_research", settings.tiktok_research_daily_requests, resets, unit="requests"
-            ),
-            QuotaBudget(
-                "tiktok_research", settings.tiktok_research_daily_records, resets, unit="records"
-            ),
-        ]
-    return []
+    """Today's budgets of ``provider``'s daily quotas, nothing used yet."""
+    return [quota.budget(provider) for quota in source_class(provider).daily_quotas(settings)]
 
 
 def _where(scope: str, budget: QuotaBudget) -> tuple[object, ...]:

@@ -1,9 +1,11 @@
 """The ``creator_refresh`` job: read a creator's public videos from its official API.
 
 How it runs: the source (YouTube Data API, TikTok Research or Display API) is
-built with the *owner's* credential from the vault, else the operator's
-(promise P09); its daily quota budget starts from what the store says was
-already used today with that key; every page of videos is upserted and
+built with the *owner's* credential — their key from the vault, or the token of
+their connected account where the source reads with one — else with the
+operator's settings (promise P09); its daily quota budgets (as the source
+describes them) start from what the store says was already used today with
+that key; every page of videos is upserted and
 snapshotted as it arrives, so work is kept even when the quota runs out half
 way. Then the job stops cleanly, the creator shows ``partial`` with the time
 the quota resets, and the job's error says when to try again.
@@ -29,15 +31,15 @@ from reelforge.errors import ConfigError, ProviderError, ReelforgeError
 from reelforge.jobs import records
 from reelforge.jobs.context import JobContext
 from reelforge.jobs.tables import Job
-from reelforge.providers import registry
 from reelforge.providers.research import (
     FetchOutcome,
     Page,
     ResearchSource,
     collect,
     is_quota_error,
+    source_class,
 )
-from reelforge.providers.types.research import CreatorProfile
+from reelforge.providers.types.research import PLATFORM_NAMES, CreatorProfile
 from reelforge.research import creators, ingest, workspace
 from reelforge.research.quota import Budgets, load_budgets, save_budgets
 from reelforge.research.tables import Creator
@@ -48,7 +50,7 @@ KIND = creators.REFRESH_KIND
 def start_refresh(db: Session, settings: Any, *, owner_id: str, creator_id: str) -> Job:
     """Queue a refresh (or return the one already queued or running for this creator)."""
     creator = creators.get_creator(db, owner_id=owner_id, creator_id=creator_id)
-    if creator.source == "import":
+    if creator.source == creators.IMPORT:
         raise ConfigError(
             f"{creators.label(creator)} is read from files you import, not from an API. "
             "Import a newer export instead: reelforge creators import FILE "
@@ -70,21 +72,24 @@ def start_refresh(db: Session, settings: Any, *, owner_id: str, creator_id: str)
     return job
 
 
-def _display_token(deps: Deps, *, owner_id: str) -> str:
-    """The owner's TikTok access token, from a TikTok connection that allows ``video.list``.
+def _account_token(deps: Deps, *, owner_id: str, source: type[ResearchSource]) -> str:
+    """The owner's access token from a connection to the source's platform that grants the
+    scope it reads with (:attr:`ResearchSource.account_scope`).
 
     Called outside any open session: refreshing the token writes in its own transaction.
     """
     from reelforge.connections.service import list_connections
     from reelforge.connections.tokens import access_token
 
+    platform, scope = source.platform, str(source.account_scope)
     with deps.database.session() as db:
-        tiktok = [c for c in list_connections(db, owner_id=owner_id) if c.platform == "tiktok"]
-        allowed = [c.id for c in tiktok if "video.list" in c.scopes.replace(" ", ",").split(",")]
+        linked = [c for c in list_connections(db, owner_id=owner_id) if c.platform == platform]
+        allowed = [c.id for c in linked if scope in c.scopes.replace(" ", ",").split(",")]
     if not allowed:
-        what = "does not allow reading your videos" if tiktok else "is not connected"
+        what = "does not allow reading your videos" if linked else "is not connected"
+        name = PLATFORM_NAMES[platform]
         raise ConfigError(
-            f"Your TikTok account {what}. Connect TikTok again and allow the video.list "
+            f"Your {name} account {what}. Connect {name} again and allow the {scope} "
             "permission, or import your videos from a file (reelforge creators import FILE)."
         )
     return access_token(deps, owner_id=owner_id, connection_id=allowed[0])
@@ -93,7 +98,8 @@ def _display_token(deps: Deps, *, owner_id: str) -> str:
 def _credential(db: Session, deps: Deps, *, owner_id: str, source: str) -> tuple[str | None, str]:
     """(credential, quota scope): the owner's own key wins; else the operator's (P09).
 
-    Not for ``tiktok_display``, whose token comes from :func:`_display_token`.
+    The operator's key is not handed over: the source reads its own settings (and names
+    them in its errors). Only whether the owner's plan may use it is checked here.
     """
     from reelforge.accounts import vault
     from reelforge.accounts.provider_keys import KIND as KEY_KIND
@@ -102,30 +108,27 @@ def _credential(db: Session, deps: Deps, *, owner_id: str, source: str) -> tuple
     own = vault.read_secret(db, deps.vault, owner_id=owner_id, kind=KEY_KIND, name=source)
     if own is not None:
         return own, owner_id
-    # The operator's key, where the user's plan allows it (ConfigError otherwise).
-    server = credential_for(db, deps.vault, deps.settings, user_id=owner_id, provider=source)
-    if registry.provider_class("research", source).key_setting == f"{source}_api_key":
-        server = None  # the source reads that setting itself (and names it in its errors)
-    return server, "server"
+    # ConfigError where the user's plan does not include the server's keys.
+    credential_for(db, deps.vault, deps.settings, user_id=owner_id, provider=source)
+    return None, "server"
 
 
 def _prepare(deps: Deps, *, owner_id: str, source: str) -> tuple[str | None, Budgets]:
     """The credential to read ``source`` with, and today's quota budgets for that key."""
-    if source == "tiktok_display":  # no daily quota; a rate limit (429) is retried
-        return _display_token(deps, owner_id=owner_id), Budgets(owner_id)
+    cls = source_class(source)
+    if cls.account_scope is not None:  # the user's own account: the quota is theirs
+        token = _account_token(deps, owner_id=owner_id, source=cls)
+        with deps.database.session() as db:
+            return token, load_budgets(db, deps.settings, provider=source, scope=owner_id)
     with deps.database.session() as db:
         credential, scope = _credential(db, deps, owner_id=owner_id, source=source)
         return credential, load_budgets(db, deps.settings, provider=source, scope=scope)
 
 
-def _build(deps: Deps, source: str, credential: str | None, budgets: Budgets) -> Any:
-    kwargs: dict[str, Any] = {"credential": credential}
-    if source == "youtube":
-        kwargs["quota"] = budgets.get("units")
-    elif source == "tiktok_research":
-        kwargs["requests_budget"] = budgets.get("requests")
-        kwargs["records_budget"] = budgets.get("records")
-    return registry.create("research", source, deps.settings, **kwargs)
+def _build(deps: Deps, source: str, credential: str | None, budgets: Budgets) -> ResearchSource:
+    built = source_class(source)(deps.settings, credential=credential)
+    built.use_budgets(budgets.by_quota)
+    return built
 
 
 def _record(
@@ -192,7 +195,7 @@ def refresh_creator(ctx: JobContext) -> None:
 
     profile: CreatorProfile | None = None
     try:
-        source: ResearchSource = _build(deps, source_name, credential, budgets)
+        source = _build(deps, source_name, credential, budgets)
         with source:
             profile = source.profile(ref)
             outcome = collect(source.videos(ref), on_page=on_page)

@@ -2,23 +2,40 @@
 
 Why: TTS engines each guess differently at "1999", "$3.50", "25%" or "3x", and
 forced alignment can only align words it can pronounce. Expanding them into
-words *before* synthesis means the voice, the word timings and the captions
-all see the same words ("nineteen ninety-nine"), so what is highlighted on
-screen is exactly what is heard.
+words *before* synthesis means every voice and aligner reads and times the
+same words ("nineteen ninety-nine").
+
+Captions, though, show the script as written ("1999,"). So the normaliser also
+keeps track of where each character of its output came from, and can say which
+spoken words every *written* word became (:func:`written_words`: "3" ->
+"three", "$5" -> "five dollars") and where the script's sentences really end
+(:func:`sentence_ends`: "Dr." does not end one, "etc." may); the captions give
+each written word the time of the spoken words it became.
 
 Public: :func:`to_speakable` (the normaliser), :func:`spoken_words` (the
 display words of a text, as every voice provider reports them),
-:func:`cardinal`, :func:`ordinal`, :func:`year` (number words).
+:func:`written_words` and :func:`sentence_ends` (written words against spoken
+ones), :func:`cardinal`, :func:`ordinal`, :func:`year` (number words).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from reelforge.speech.numwords import cardinal, decimal, ordinal, plural_ordinal, year
 
-__all__ = ["cardinal", "ordinal", "spoken_words", "to_speakable", "year"]
+__all__ = [
+    "WrittenWord",
+    "cardinal",
+    "ordinal",
+    "sentence_ends",
+    "spoken_words",
+    "to_speakable",
+    "written_words",
+    "year",
+]
 
 _CURRENCY = {"$": ("dollar", "dollars", "cent", "cents"), "€": ("euro", "euros", "cent", "cents"),
              "£": ("pound", "pounds", "penny", "pence")}  # fmt: skip
@@ -155,7 +172,57 @@ def _sentence_case(
     return wrapped
 
 
-def _abbreviations(text: str) -> str:
+Replacement = str | Callable[[re.Match[str]], str]
+# Which written units (first, last) a character of the normalised text came from;
+# None for whitespace (and for anything that came from whitespace alone).
+Origin = tuple[int, int] | None
+
+
+class _Tracked:
+    """A text being normalised, with the origin of each of its characters."""
+
+    __slots__ = ("origin", "text")
+
+    def __init__(self, text: str, origin: list[Origin]) -> None:
+        self.text, self.origin = text, origin
+
+    def sub(self, pattern: re.Pattern[str], replacement: Replacement) -> _Tracked:
+        """``pattern.sub(replacement, text)``, with the replaced text taking the
+        origin of what it replaced (so "3x" -> "three times" all comes from "3x")."""
+        parts: list[str] = []
+        origin: list[Origin] = []
+        pos = 0
+        for match in pattern.finditer(self.text):
+            start, end = match.span()
+            parts.append(self.text[pos:start])
+            origin += self.origin[pos:start]
+            new = match.expand(replacement) if isinstance(replacement, str) else replacement(match)
+            if new == match[0]:
+                origin += self.origin[start:end]
+            else:
+                origin += [_union(self.origin[start:end])] * len(new)
+            parts.append(new)
+            pos = end
+        if not parts:
+            return self
+        parts.append(self.text[pos:])
+        origin += self.origin[pos:]
+        return _Tracked("".join(parts), origin)
+
+    def strip(self) -> _Tracked:
+        lead = len(self.text) - len(self.text.lstrip())
+        kept = len(self.text.strip())
+        return _Tracked(self.text[lead : lead + kept], self.origin[lead : lead + kept])
+
+
+def _union(origins: Sequence[Origin]) -> Origin:
+    known = [o for o in origins if o is not None]
+    if not known:
+        return None
+    return min(o[0] for o in known), max(o[1] for o in known)
+
+
+def _abbreviations(text: _Tracked) -> _Tracked:
     for pattern, spoken, can_end in _ABBREVIATIONS:
 
         def replace(match: re.Match[str], spoken: str = spoken, can_end: bool = can_end) -> str:
@@ -164,11 +231,9 @@ def _abbreviations(text: str) -> str:
             ended = can_end and (not rest or rest[0].isupper())
             return spoken + ("." if ended else "")
 
-        text = re.sub(pattern, replace, text)
+        text = text.sub(re.compile(pattern), replace)
     return text
 
-
-Replacement = str | Callable[[re.Match[str]], str]
 
 _STEPS: list[tuple[re.Pattern[str], Replacement]] = [
     (re.compile(r"[‘’ʼ]"), "'"),
@@ -208,29 +273,200 @@ def to_speakable(text: str) -> str:
     >>> to_speakable("In 1999, 25% paid $3.50 & got 3x more.")
     'In nineteen ninety-nine, twenty-five percent paid three dollars and fifty cents and got three times more.'
     """
+    return _normalise(_Tracked(text, [None] * len(text))).text
+
+
+_AMPM_TWICE = re.compile(r"\b([ap])\.m\.\.")  # "7pm." -> "seven p.m."
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?;:])")
+
+
+def _normalise(text: _Tracked) -> _Tracked:
     text = _abbreviations(text)
     for pattern, replacement in _STEPS:
         if isinstance(replacement, str):
-            text = pattern.sub(replacement, text)
+            text = text.sub(pattern, replacement)
         else:
-            text = pattern.sub(_sentence_case(replacement), text)
-    text = re.sub(r"\b([ap])\.m\.\.", r"\1.m.", text)  # "7pm." -> "seven p.m."
-    return re.sub(r"\s+([,.!?;:])", r"\1", text).strip()
+            text = text.sub(pattern, _sentence_case(replacement))
+    text = text.sub(_AMPM_TWICE, r"\1.m.")
+    return text.sub(_SPACE_BEFORE_MARK, r"\1").strip()
 
 
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "a.m", the stripped form of "a.m."
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_LEAD = re.compile(r"^[\W_]*")
+_TOKEN = re.compile(r"\S+")  # what str.split() splits out (\s is str.isspace)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One spoken word of a normalised text, where it is, and the token it is in."""
+
+    word: str
+    start: int  # the word's characters in the text
+    end: int
+    token: str  # the whitespace-separated token around it ('"hearts."' for "hearts")
+
+
+def _parts(text: str) -> list[_Part]:
+    parts = []
+    for match in _TOKEN.finditer(text):
+        token = match[0]
+        word = _EDGE.sub("", token)
+        if _DOTTED.fullmatch(word) and word + "." in token:
+            word += "."
+        if word:
+            lead = _LEAD.match(token)
+            start = match.start() + (lead.end() if lead else 0)
+            parts.append(_Part(word, start, start + len(word), token))
+    return parts
 
 
 def spoken_words(text: str) -> list[str]:
     """The words of ``text`` as captions show them: split on whitespace, outer
     punctuation stripped ("don't", "twenty-five" and "a.m." stay whole), and
     tokens with nothing speakable (a lone dash, an emoji) dropped."""
-    words = []
-    for token in text.split():
-        word = _EDGE.sub("", token)
-        if _DOTTED.fullmatch(word) and word + "." in token:
-            word += "."
-        if word:
-            words.append(word)
-    return words
+    return [part.word for part in _parts(text)]
+
+
+@dataclass(frozen=True)
+class WrittenWord:
+    """A word of a script as written ("3", '"Octopuses', "hearts.") and the
+    spoken words it became ("three"); words read together ("$ 5" -> "five
+    dollars") are one WrittenWord, and a mark with nothing to say ("—") rides
+    with the word before it."""
+
+    text: str
+    spoken: tuple[str, ...]
+    ends_sentence: bool
+
+
+_CLOSERS = "\"')]}»”’"
+
+
+def _ends_sentence(token: str, following: str | None) -> bool:
+    """Whether a normalised token ('hearts."', "a.m.", "Doctor") ends its sentence.
+
+    The normaliser has already dropped the periods of titles and Latin
+    abbreviations ("Dr." -> "Doctor"); what is left is a full stop, except after
+    an initial ("J. K. Rowling") or a dotted abbreviation ("a.m.") that the
+    sentence runs on after (the next word is in lower case), and a quoted
+    question the sentence goes on after ('"Why?" he asked.').
+    """
+    bare = token.rstrip(_CLOSERS)
+    if bare != token and following is not None and following[:1].islower():
+        return False  # '"Why?" he asked.': the quote's sentence runs on
+    if bare.endswith(("!", "?", "…")):
+        return True
+    if not bare.endswith("."):
+        return False
+    core = _EDGE.sub("", bare)
+    if len(core) == 1 and core.isupper():
+        return following is None
+    if _DOTTED.fullmatch(core):
+        return following is None or not following[:1].islower()
+    return True
+
+
+def _units(units: Sequence[str]) -> tuple[str, list[Origin]]:
+    """The units joined by spaces, and each character's unit."""
+    text: list[str] = []
+    origin: list[Origin] = []
+    for i, unit in enumerate(units):
+        if i:
+            text.append(" ")
+            origin.append(None)
+        text.append(unit)
+        origin += [None if ch.isspace() else (i, i) for ch in unit]
+    return "".join(text), origin
+
+
+def _groups(units: Sequence[str], normalised: _Tracked) -> list[tuple[int, int, list[_Part]]]:
+    """Consecutive units read together, (first, last, their spoken words), in order.
+
+    A spoken word belongs to the units its letters came from; units that share
+    one are read together; a unit with no spoken word of its own joins the
+    group before it (or, at the very start, the one after it).
+    """
+    n = len(units)
+    parts = _parts(normalised.text)
+    owners: list[Origin] = [_union(normalised.origin[p.start : p.end]) for p in parts]
+    joined = [False] * max(n - 1, 0)  # joined[i]: units i and i+1 are one group
+    for owner in owners:
+        if owner is not None:
+            for i in range(owner[0], owner[1]):
+                joined[i] = True
+    spoken_at = [False] * n
+    for owner in owners:
+        if owner is not None:
+            spoken_at[owner[0]] = True
+    for i in range(n - 1):  # a unit with nothing to say rides with its neighbour
+        if not spoken_at[i + 1]:
+            joined[i] = True
+    if n and not spoken_at[0]:
+        first_spoken = next((i for i in range(n) if spoken_at[i]), n - 1)
+        for i in range(first_spoken):
+            joined[i] = True
+    groups: list[tuple[int, int, list[_Part]]] = []
+    start = 0
+    for i in range(n):
+        if i == n - 1 or not joined[i]:
+            groups.append((start, i, []))
+            start = i + 1
+    group_of = [0] * n
+    for g, (first, last, _) in enumerate(groups):
+        for i in range(first, last + 1):
+            group_of[i] = g
+    current = 0
+    for part, owner in zip(parts, owners, strict=True):
+        if owner is not None:
+            current = max(current, group_of[owner[0]])  # order is kept, come what may
+        if groups:
+            groups[current][2].append(part)
+    return groups
+
+
+def written_words(text: str) -> list[WrittenWord]:
+    """The written words of ``text`` (split on whitespace) with the spoken words
+    each became; together their ``spoken`` are exactly
+    ``spoken_words(to_speakable(text))``.
+
+    >>> [(w.text, w.spoken) for w in written_words("It costs $5, right?")]
+    [('It', ('It',)), ('costs', ('costs',)), ('$5,', ('five', 'dollars')), ('right?', ('right',))]
+    """
+    units = text.split()
+    origin: list[Origin] = []
+    unit = -1
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            origin.append(None)
+            continue
+        if i == 0 or text[i - 1].isspace():
+            unit += 1
+        origin.append((unit, unit))
+    normalised = _normalise(_Tracked(text, origin))
+    groups = _groups(units, normalised)
+    out = []
+    for g, (first, last, parts) in enumerate(groups):
+        following = units[groups[g + 1][0]] if g + 1 < len(groups) else None
+        ends = bool(parts) and _ends_sentence(parts[-1].token, following)
+        out.append(
+            WrittenWord(" ".join(units[first : last + 1]), tuple(p.word for p in parts), ends)
+        )
+    return out
+
+
+def sentence_ends(units: Sequence[str]) -> list[bool]:
+    """For each unit of a text (its caption words, in order), whether a
+    sentence ends with it, as the normaliser reads the whole text.
+
+    >>> sentence_ends(["Ask", "Dr.", "Who.", "Then", "7", "a.m.", "calls!"])
+    [False, False, True, False, False, False, True]
+    """
+    text, origin = _units(units)
+    normalised = _normalise(_Tracked(text, origin))
+    groups = _groups(units, normalised)
+    ends = [False] * len(units)
+    for g, (_, last, parts) in enumerate(groups):
+        following = units[groups[g + 1][0]] if g + 1 < len(groups) else None
+        ends[last] = bool(parts) and _ends_sentence(parts[-1].token, following)
+    return ends

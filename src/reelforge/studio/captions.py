@@ -9,6 +9,11 @@ would sweep colour by durations and drift when timings have gaps.
 Times are handled in whole centiseconds (ASS's resolution) so that one event's
 end is exactly the next event's start: no flicker, no two events on screen at
 once (which libass would stack on top of each other).
+
+The words are shown as they come: the voice stage hands over the script's own
+written words ("3", "hearts.", '"Octopuses') timed by what the voice spoke
+(:mod:`reelforge.studio.caption_words`), so pages keep the script's
+punctuation and casing and break at its sentence ends.
 """
 
 from __future__ import annotations
@@ -35,14 +40,23 @@ from reelforge.studio.captions_layout import (
     RowRules,
     fit_font_size,
     fits_page,
+    prefer_soft_break,
     safe_zone,
     text_box,
     wrap,
 )
-from reelforge.studio.captions_page import Page, Token, page_times, paginate, tokens_of
+from reelforge.studio.captions_page import (
+    Page,
+    Token,
+    page_times,
+    paginate,
+    soft_breaks,
+    tokens_of,
+)
 from reelforge.studio.fonts import font_family_name
 
 __all__ = [
+    "CAPTIONS_VERSION",
     "Box",
     "CaptionLine",
     "CaptionStyle",
@@ -56,6 +70,12 @@ __all__ = [
     "on_screen_text_card",
     "safe_zone",
 ]
+
+
+#: Bumped whenever the same words and style give different caption files, so
+#: caches keyed on it (the captions stage) do not reuse files made by older code.
+#: 2: pages break at the script's sentence ends; rows prefer to end at commas.
+CAPTIONS_VERSION = 2
 
 
 class CaptionStyle(BaseModel):
@@ -232,6 +252,7 @@ def _layout_page(tokens: list[Token], frame: _Frame) -> tuple[list[list[Token]],
     rules = frame.rules(frame.size, frame.style.max_rows, pop=frame.style.pop)
     shown = [t.shown for t in tokens]
     rows = wrap(shown, rules, frame.measure) or [[t] for t in shown]
+    rows = prefer_soft_break(rows, soft_breaks(tokens), rules, frame.measure)
     size = fit_font_size(rows, rules, frame.measure)
     grouped: list[list[Token]] = []
     i = 0

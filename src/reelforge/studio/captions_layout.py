@@ -123,6 +123,14 @@ def row_width(row: list[str], size: float, measure: Measurer, pop: float = 1.0) 
     return base + max(measure.width(w, size) for w in row) * (pop - 1.0)
 
 
+def _row_ok(row: list[str], rules: RowRules, measure: Measurer) -> bool:
+    if len(row) == 1:
+        return True
+    return len(" ".join(row)) <= rules.max_chars and (
+        row_width(row, rules.font_size, measure, rules.pop) <= rules.max_width
+    )
+
+
 def wrap(words: list[str], rules: RowRules, measure: Measurer) -> list[list[str]] | None:
     """Fewest rows that obey the rules, then the most balanced split; None if none exists.
 
@@ -132,12 +140,7 @@ def wrap(words: list[str], rules: RowRules, measure: Measurer) -> list[list[str]
     n = len(words)
 
     def row_ok(i: int, j: int) -> bool:
-        row = words[i:j]
-        if j - i == 1:
-            return True
-        return len(" ".join(row)) <= rules.max_chars and (
-            row_width(row, rules.font_size, measure, rules.pop) <= rules.max_width
-        )
+        return _row_ok(words[i:j], rules, measure)
 
     best: dict[tuple[int, int], tuple[float, list[int]] | None] = {}
 
@@ -168,6 +171,38 @@ def wrap(words: list[str], rules: RowRules, measure: Measurer) -> list[list[str]
             cuts = [0, *found[1]]
             return [words[a:b] for a, b in pairwise(cuts)]
     return None
+
+
+SOFT_ROW_SLACK = 1.25  # a row cut after a comma may be this much wider than the most balanced
+
+
+def prefer_soft_break(
+    rows: list[list[str]], soft: list[bool], rules: RowRules, measure: Measurer
+) -> list[list[str]]:
+    """Two rows cut after a comma ("Start with the basics," / "a few parts")
+    rather than the most balanced cut, when that is nearly as balanced.
+
+    ``soft[i]``: a row may nicely end after word ``i``. Other row counts, and
+    rows already cut at a soft break, come back as they are.
+    """
+    words = [w for row in rows for w in row]
+    if len(rows) != 2 or soft[len(rows[0]) - 1]:
+        return rows
+    size, pop = rules.font_size, rules.pop
+    balanced = max(row_width(row, size, measure, pop) for row in rows)
+    best: tuple[float, int] | None = None
+    for cut in range(1, len(words)):
+        top, bottom = words[:cut], words[cut:]
+        if not soft[cut - 1] or not (
+            _row_ok(top, rules, measure) and _row_ok(bottom, rules, measure)
+        ):
+            continue
+        widest = max(row_width(top, size, measure, pop), row_width(bottom, size, measure, pop))
+        if widest <= balanced * SOFT_ROW_SLACK and (best is None or widest < best[0]):
+            best = (widest, cut)
+    if best is None:
+        return rows
+    return [words[: best[1]], words[best[1] :]]
 
 
 def fits_page(words: list[str], rules: RowRules, measure: Measurer) -> bool:

@@ -1,8 +1,15 @@
 """Grouping timed words into caption pages, and when each page is on screen.
 
 A page is what the viewer reads at once (at most two rows). Pages always break
-where speech breaks (a pause, the end of a sentence); between those, a phrase
-is cut into the fewest pages that fit, evenly, preferring cuts after commas.
+where speech breaks (a pause, the end of a sentence), so one page never holds
+the end of one sentence and the start of the next; between those, a phrase is
+cut into the fewest pages that fit, evenly, preferring cuts after commas.
+
+Where sentences end is read from the words' own text with the normaliser's
+knowledge (:func:`~reelforge.studio.caption_words.sentence_ends`): "hearts."
+and 'said."' end one, "Dr." and "7 a.m. sharp" do not. The words are the
+script's written words (see :mod:`reelforge.studio.caption_words`), so their
+punctuation is there to read.
 """
 
 from __future__ import annotations
@@ -11,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reelforge.providers.types.media import WordTiming
+from reelforge.studio.caption_words import sentence_ends
 
 HOLD_CS = 50  # a page stays up to 0.5 s after its last word ends...
 BRIDGE_CS = 25  # ...and runs on to the next page if the gap left would be shorter than this
-_SENTENCE_END = (".", "!", "?", "…")
 _SOFT_BREAK = (",", ";", ":", "—", "–")
 _CLOSERS = "\"')]}»”’"
 
@@ -83,14 +90,20 @@ def paginate(
     """Pages for a run of tokens: hard breaks at pauses and sentence ends, fitted in between."""
     pages: list[Page] = []
     run: list[Token] = []
-    for token in tokens:
-        if run and (token.start - run[-1].end > pause or run[-1].ends_with(_SENTENCE_END)):
+    ends = sentence_ends([t.text for t in tokens])
+    for i, token in enumerate(tokens):
+        if run and (token.start - run[-1].end > pause or ends[i - 1]):
             pages += _split_run(run, fits, capacity)
             run = []
         run.append(token)
     if run:
         pages += _split_run(run, fits, capacity)
     return pages
+
+
+def soft_breaks(tokens: list[Token]) -> list[bool]:
+    """Whether a row or page may nicely end after each token (a comma, a dash)."""
+    return [t.ends_with(_SOFT_BREAK) for t in tokens]
 
 
 def _split_run(run: list[Token], fits: Callable[[list[str]], bool], capacity: int) -> list[Page]:

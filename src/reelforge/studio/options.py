@@ -1,4 +1,8 @@
-"""What a user can choose for one video; the same fields for the CLI, the API and jobs."""
+"""What a user can choose for one video; the same fields for the CLI, the API and jobs.
+
+Provider names are checked against the registry, so a plugin provider is accepted
+(and offered in the error) exactly like a built-in one.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,20 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from reelforge.config import Settings
 from reelforge.errors import InputError
+from reelforge.providers import registry
 from reelforge.studio.models import PRESETS, RenderSpec
+
+#: Option -> (the provider kind it names, how the option is called in errors).
+PROVIDER_OPTIONS = {
+    "writer": ("llm", "writer"),
+    "voice": ("tts", "voice"),
+    "media": ("media", "media source"),
+    "imagegen": ("imagegen", "image generator"),
+}
 
 
 class MakeOptions(BaseModel):
@@ -31,6 +44,16 @@ class MakeOptions(BaseModel):
     uppercase_captions: bool = False
     breath_s: float = Field(default=0.25, ge=0, le=2)
     target_lufs: float = Field(default=-16.0, ge=-30, le=-9)
+
+    @field_validator(*PROVIDER_OPTIONS)
+    @classmethod
+    def _known_providers(cls, value: str | list[str], info: ValidationInfo) -> str | list[str]:
+        kind, what = PROVIDER_OPTIONS[str(info.field_name)]
+        choices = registry.available(kind)
+        for name in [value] if isinstance(value, str) else value:
+            if name not in choices:
+                raise ValueError(f"unknown {what} {name!r}; choose one of {', '.join(choices)}")
+        return value
 
     @field_validator("preset")
     @classmethod

@@ -15,7 +15,13 @@ from reelforge.config import Settings
 from reelforge.providers.base import TTS, MediaRequest
 from reelforge.providers.types.media import MediaAsset, Speech
 from reelforge.studio.cache import StageCache, file_fingerprint, stage_key
-from reelforge.studio.captions import CaptionStyle, ass_filter_arg, build_captions
+from reelforge.studio.caption_words import written_timings
+from reelforge.studio.captions import (
+    CAPTIONS_VERSION,
+    CaptionStyle,
+    ass_filter_arg,
+    build_captions,
+)
 from reelforge.studio.fonts import copy_font_dir
 from reelforge.studio.models import RenderSpec, Scene, Script, VisualKind
 from reelforge.studio.options import MakeOptions
@@ -55,19 +61,6 @@ class SceneOutput:
     media: MediaAsset
     duration: float
     segment_key: str
-
-
-def voice_identity(pipeline: StageHost) -> dict[str, str]:
-    """The settings that change what a voice sounds like (part of the voice key)."""
-    s = pipeline.settings
-    identities: dict[str, dict[str, str]] = {
-        "piper": {"model": str(s.piper_model or "joe-medium"), "scale": str(s.piper_length_scale)},
-        "espeak": {"voice": s.espeak_voice, "rate": str(s.espeak_rate_wpm)},
-        "elevenlabs": {"voice": s.elevenlabs_voice_id, "model": s.elevenlabs_model},
-        "openai": {"voice": s.openai_tts_voice, "model": s.openai_tts_model},
-        "none": {"wpm": str(s.silent_words_per_minute)},
-    }
-    return identities.get(pipeline.options.voice, {})
 
 
 class SceneStages:
@@ -144,13 +137,16 @@ class SceneStages:
             "voice",
             1,
             provider=self.p.options.voice,
-            identity=voice_identity(self.p),
+            identity=self.tts.cache_identity(),
             text=scene.narration,
         )
         cached = self.cache.read_model("voice", key, Speech)
         wav = self.cache.path("voice", key, "wav")
         if cached is not None and wav.exists():
-            return key, cached.model_copy(update={"path": wav})
+            # A voice cached before captions used the script's written words holds the
+            # spoken ones; map them (written words come back unchanged).
+            words = written_timings(scene.narration, cached.words)
+            return key, cached.model_copy(update={"path": wav, "words": words})
         redone["voice"] = redone.get("voice", 0) + 1
         with self.cache.writing("voice", key, "wav") as tmp:
             speech = voice_scene(tts=self.tts, narration=scene.narration, out_path=tmp)
@@ -218,7 +214,7 @@ class SceneStages:
         headline = scene.on_screen_text or None
         key = stage_key(
             "captions",
-            1,
+            CAPTIONS_VERSION,
             words=speech.words,
             w=self.spec.width,
             h=self.spec.height,

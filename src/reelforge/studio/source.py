@@ -55,9 +55,8 @@ def source_scene(
         query=(visual.query or request.query).strip(),
         style=visual.style or request.style,
     )
-    procedural = next((p for p in providers if isinstance(p, ProceduralMedia)), None)
     if visual.kind is VisualKind.PROCEDURAL:
-        return (procedural or ProceduralMedia()).fetch(request, cache_dir=cache_dir)
+        return _floor(providers).fetch(request, cache_dir=cache_dir)
 
     if visual.kind is VisualKind.GENERATED:
         generated = _generate(visual, request, imagegen, cache_dir, notes)
@@ -74,7 +73,17 @@ def source_scene(
         asset = _try(provider, request, cache_dir, notes)
         if asset is not None:
             return asset
-    return (procedural or ProceduralMedia()).fetch(request, cache_dir=cache_dir)
+    return _floor(providers).fetch(request, cache_dir=cache_dir)
+
+
+def _floor(providers: Sequence[MediaSource]) -> ProceduralMedia:
+    """The chain's procedural provider, else one built with the chain's own settings."""
+    procedural = next((p for p in providers if isinstance(p, ProceduralMedia)), None)
+    if procedural is not None:
+        return procedural
+    if not providers:
+        raise ValueError("source_scene needs at least one media provider")
+    return ProceduralMedia(providers[0].settings)
 
 
 def _note(notes: list[str], message: str) -> None:

@@ -1,9 +1,8 @@
 """The voice stage: one scene's narration -> a WAV and the time of every word.
 
 What the pipeline calls per scene. It normalises the narration for speech
-(:func:`~reelforge.speech.speakable.to_speakable`), so the voice and the
-captions read the same words, asks the chosen provider to speak it, and checks
-the result before anyone relies on it:
+(:func:`~reelforge.speech.speakable.to_speakable`: "3" -> "three"), asks the
+chosen provider to speak it, and checks the result before anyone relies on it:
 
 * the provider writes to a ``.part`` file that is moved into place only once
   it is a non-empty, readable WAV — a crash never leaves a half-written clip
@@ -11,10 +10,14 @@ the result before anyone relies on it:
 * word timings are kept inside the clip and in order (engines and aligners
   can overshoot the last sample by a frame);
 * a silent cut (the ``none`` voice) and a clip without word timings come back
-  with a warning in ``Speech.warnings`` for the pipeline to show the user.
+  with a warning in ``Speech.warnings`` for the pipeline to show the user;
+* ``Speech.words`` are the narration's own *written* words ("3", "hearts.",
+  '"Octopuses'), each timed from the first to the last spoken word it became
+  (:func:`~reelforge.studio.caption_words.written_timings`): engines time what
+  they spoke ("three", no punctuation), but captions show the script.
 
 Timings always come from the engine or from forced alignment; this stage never
-invents them.
+invents them (it only shares them out among the written words).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from reelforge.providers.base import TTS
 from reelforge.providers.tts.audio import wav_duration
 from reelforge.providers.types.media import Speech, WordTiming
 from reelforge.speech.speakable import spoken_words, to_speakable
+from reelforge.studio.caption_words import written_timings
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +75,8 @@ def _checked_duration(path: Path, provider: str) -> float:
 def voice_scene(*, tts: TTS, narration: str, out_path: Path) -> Speech:
     """Speak one scene's ``narration`` with ``tts`` into ``out_path`` (a WAV).
 
-    Returns the clip with word timings in seconds from its start. Raises
+    Returns the clip with the narration's written words timed in seconds from
+    its start (see the module docstring). Raises
     InputError when the narration has nothing to say, ProviderError when the
     voice fails or writes no usable audio.
     """
@@ -104,7 +109,7 @@ def voice_scene(*, tts: TTS, narration: str, out_path: Path) -> Speech:
         update={
             "path": out_path,
             "duration": duration,
-            "words": _tidy(speech.words, duration),
+            "words": written_timings(narration, _tidy(speech.words, duration)),
             "warnings": warnings,
         }
     )

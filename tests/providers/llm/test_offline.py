@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from reelforge.config import load_settings
 from reelforge.errors import ProviderError
 from reelforge.providers.base import CompletionRequest
 from reelforge.providers.llm.offline import OfflineLLM
@@ -27,6 +28,7 @@ TOPICS = [
     "crème brûlée at home",
     "photosynthesis",
 ]
+WRITER = OfflineLLM(load_settings())  # the offline writer reads no settings
 
 
 def _ask(topic: str, dna: dict[str, Any] | None = None, max_words: int = 160) -> dict[str, Any]:
@@ -36,7 +38,7 @@ def _ask(topic: str, dna: dict[str, Any] | None = None, max_words: int = 160) ->
         user="",
         inputs={"topic": topic, "dna": dna or {}, "max_words": max_words, "words_per_minute": 160},
     )
-    completion = OfflineLLM().complete(request)
+    completion = WRITER.complete(request)
     assert completion.model == "template"
     data: dict[str, Any] = json.loads(completion.text)
     return data
@@ -113,7 +115,7 @@ def test_narration_stays_within_the_word_budget() -> None:
 
 def test_other_tasks_are_refused_with_the_settings_to_configure_a_model() -> None:
     with pytest.raises(ProviderError) as refused:
-        OfflineLLM().complete(CompletionRequest(task="summarise", system="", user="x"))
+        WRITER.complete(CompletionRequest(task="summarise", system="", user="x"))
     assert not refused.value.retryable
     assert "only fills script templates" in refused.value.message
     assert "REELFORGE_WRITER" in refused.value.message

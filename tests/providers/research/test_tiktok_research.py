@@ -41,16 +41,27 @@ def fake() -> Iterator[tuple[FakeTikTokResearch, FakeServer]]:
         yield research, srv
 
 
-def client(settings: Settings, srv: FakeServer, **kw: object) -> TikTokResearch:
+def client(
+    settings: Settings,
+    srv: FakeServer,
+    *,
+    credential: str | None = None,
+    requests_budget: QuotaBudget | None = None,
+    records_budget: QuotaBudget | None = None,
+    **tiktok_settings: object,
+) -> TikTokResearch:
     overrides: dict[str, object] = {
         "tiktok_api_base_url": srv.base_url,
         "tiktok_research_client_key": SecretStr(CLIENT_KEY),
         "tiktok_research_client_secret": SecretStr(CLIENT_SECRET),
         "tiktok_research_horizon_days": 90,
+        **tiktok_settings,
     }
-    overrides.update({k: v for k, v in kw.items() if k.startswith("tiktok_")})
-    rest = {k: v for k, v in kw.items() if not k.startswith("tiktok_")}
-    return TikTokResearch(settings.model_copy(update=overrides), today=TODAY, **rest)  # type: ignore[arg-type]
+    source = TikTokResearch(settings.model_copy(update=overrides), credential=credential)
+    source.today = TODAY
+    budgets = {"requests": requests_budget, "records": records_budget}
+    source.use_budgets({unit: b for unit, b in budgets.items() if b is not None})
+    return source
 
 
 def test_client_credentials_token_then_bearer_queries(
@@ -195,6 +206,20 @@ def test_429_then_success_and_an_expired_token_is_renewed_once(
     research.revoke_tokens()
     assert tt.profile(BREADLAB).followers == 8800
     assert research.token_requests == 2
+
+
+def test_the_operators_credentials_in_one_setting_are_read_by_the_source(
+    settings: Settings, fake: tuple[FakeTikTokResearch, FakeServer]
+) -> None:
+    _, srv = fake
+    tt = client(
+        settings,
+        srv,
+        tiktok_research_client_key=None,
+        tiktok_research_client_secret=None,
+        tiktok_research_api_key=SecretStr(f"{CLIENT_KEY}:{CLIENT_SECRET}"),
+    )
+    assert not tt.byok and tt.profile(BREADLAB).display_name == "Bread Lab"
 
 
 def test_bad_or_missing_credentials_say_what_to_fix(

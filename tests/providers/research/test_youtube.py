@@ -44,7 +44,12 @@ def fake() -> Iterator[tuple[FakeYouTubeData, FakeServer]]:
 
 
 def client(
-    settings: Settings, srv: FakeServer, *, key: str | None = KEY, **kw: object
+    settings: Settings,
+    srv: FakeServer,
+    *,
+    key: str | None = KEY,
+    credential: str | None = None,
+    quota: QuotaBudget | None = None,
 ) -> YouTubeResearch:
     configured = settings.model_copy(
         update={
@@ -52,7 +57,10 @@ def client(
             "youtube_api_key": SecretStr(key) if key else None,
         }
     )
-    return YouTubeResearch(configured, **kw)  # type: ignore[arg-type]
+    source = YouTubeResearch(configured, credential=credential)
+    if quota is not None:
+        source.use_budgets({"units": quota})
+    return source
 
 
 def test_channel_by_handle_then_uploads_paged_50_at_a_time(

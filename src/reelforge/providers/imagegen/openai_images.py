@@ -21,12 +21,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
 from PIL import Image, UnidentifiedImageError
 
 from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.base import ImageGen
-from reelforge.providers.http import client_for
 from reelforge.providers.types.media import MediaAsset
 
 GPT_IMAGE_SIZES = ("1024x1024", "1536x1024", "1024x1536")
@@ -64,24 +62,10 @@ class OpenAIImageGen(ImageGen):
     remote = True
     key_setting = "openai_api_key"
 
-    def __init__(
-        self,
-        settings: Any,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self.model = str(settings.openai_image_model)
-        self._byok = bool(credential)
-        self._transport = transport
-        key = self.api_key(settings, credential)
-        self.http = client_for(
-            settings,
-            provider="openai",
-            base_url=settings.openai_base_url,
-            headers={"Authorization": f"Bearer {key}"},
-            transport=transport,
+    def setup(self) -> None:
+        self.model = self.settings.openai_image_model
+        self.http = self.http_client(
+            self.settings.openai_base_url, headers={"Authorization": f"Bearer {self.api_key()}"}
         )
 
     def generate(self, *, prompt: str, width: int, height: int, out_path: Path) -> MediaAsset:
@@ -94,7 +78,7 @@ class OpenAIImageGen(ImageGen):
         except ProviderError as error:
             if error.status in (401, 403):
                 env = "REELFORGE_OPENAI_API_KEY"
-                whose = "your own saved key" if self._byok else f"the key in {env}"
+                whose = "your own saved key" if self.byok else f"the key in {env}"
                 raise ConfigError(
                     f"openai refused {whose} for image generation (HTTP {error.status}). "
                     f"Check the key, set {env} (or `reelforge keys set openai`), or use stock "
@@ -122,9 +106,7 @@ class OpenAIImageGen(ImageGen):
             except ValueError as exc:
                 raise self._bad("its b64_json was not base64") from exc
         elif first.get("url"):  # some servers answer with a URL; fetch it without our key
-            plain = client_for(
-                self.settings, provider="openai", base_url="", transport=self._transport
-            )
+            plain = self.http_client("")
             try:
                 raw = plain.request("GET", str(first["url"])).content
             finally:

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from reelforge.config import Settings
 from reelforge.errors import ProviderError
 from reelforge.providers.base import LLM, Completion, CompletionRequest
-from reelforge.providers.http import client_for
 from reelforge.providers.llm._common import key_refused, no_text, turns
 
 OVERLOADED = 529
@@ -28,23 +24,14 @@ class AnthropicLLM(LLM):
     remote = True
     key_setting = "anthropic_api_key"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self.model = settings.anthropic_model
-        self.byok = bool(credential)
-        key = self.api_key(settings, credential)
-        self.http = client_for(
-            settings,
-            provider=self.name,
-            base_url=settings.anthropic_base_url.rstrip("/"),
-            headers={"x-api-key": key, "anthropic-version": settings.anthropic_version},
-            transport=transport,
+    def setup(self) -> None:
+        self.model = self.settings.anthropic_model
+        self.http = self.http_client(
+            self.settings.anthropic_base_url.rstrip("/"),
+            headers={
+                "x-api-key": self.api_key(),
+                "anthropic-version": self.settings.anthropic_version,
+            },
         )
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from reelforge.config import Settings
 from reelforge.errors import ProviderError
 from reelforge.providers.base import LLM, Completion, CompletionRequest
-from reelforge.providers.http import client_for
 from reelforge.providers.llm._common import key_refused, no_text, turns
 
 _ROLES = {"user": "user", "assistant": "model"}
@@ -29,23 +25,10 @@ class GeminiLLM(LLM):
     remote = True
     key_setting = "gemini_api_key"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self.model = settings.gemini_model.removeprefix("models/")
-        self.byok = bool(credential)
-        key = self.api_key(settings, credential)
-        self.http = client_for(
-            settings,
-            provider=self.name,
-            base_url=settings.gemini_base_url.rstrip("/"),
-            headers={"x-goog-api-key": key},
-            transport=transport,
+    def setup(self) -> None:
+        self.model = self.settings.gemini_model.removeprefix("models/")
+        self.http = self.http_client(
+            self.settings.gemini_base_url.rstrip("/"), headers={"x-goog-api-key": self.api_key()}
         )
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:

@@ -20,8 +20,6 @@ import random
 import re
 from typing import Any
 
-import httpx
-
 from reelforge.errors import ProviderError
 from reelforge.providers.base import LLM, Completion, CompletionRequest
 from reelforge.providers.llm import offline_templates as T
@@ -233,15 +231,6 @@ class OfflineLLM(LLM):
     name = "offline"
     needs_key = False
     remote = False
-
-    def __init__(
-        self,
-        settings: object | None = None,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
 
     def complete(self, request: CompletionRequest) -> Completion:
         if request.task != "script":

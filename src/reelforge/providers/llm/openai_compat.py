@@ -12,22 +12,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
-from reelforge.config import Settings
+from reelforge.config import secret_text
 from reelforge.errors import ProviderError
 from reelforge.providers.base import LLM, Completion, CompletionRequest
-from reelforge.providers.http import client_for
 from reelforge.providers.llm._common import key_refused, no_text, turns
 
 OPENAI_HOST = "api.openai.com"
-
-
-def _optional_key(settings: Settings, credential: str | None) -> str | None:
-    if credential:
-        return credential
-    secret = settings.openai_api_key
-    return secret.get_secret_value() or None if secret is not None else None
 
 
 class OpenAICompatLLM(LLM):
@@ -38,26 +28,17 @@ class OpenAICompatLLM(LLM):
     remote = True
     key_setting = "openai_api_key"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self.model = settings.openai_model
-        self.byok = bool(credential)
-        base = settings.openai_base_url.rstrip("/")
+    def setup(self) -> None:
+        self.model = self.settings.openai_model
+        base = self.settings.openai_base_url.rstrip("/")
         self.is_openai = urlsplit(base).hostname == OPENAI_HOST
         if self.is_openai:
-            key: str | None = self.api_key(settings, credential)
-        else:
-            key = _optional_key(settings, credential)
+            key = self.api_key()
+        else:  # a self-hosted server: a key only if one is given
+            key = self._credential or secret_text(self.settings.openai_api_key)
         self.path = "/chat/completions" if base.endswith("/v1") else "/v1/chat/completions"
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        self.http = client_for(
-            settings, provider=self.name, base_url=base, headers=headers, transport=transport
+        self.http = self.http_client(
+            base, headers={"Authorization": f"Bearer {key}"} if key else {}
         )
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:

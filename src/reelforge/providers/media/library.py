@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -133,8 +133,8 @@ class LibraryMedia(MediaSource):
 
     name = "library"
 
-    def __init__(self, settings: Any, *, credential: str | None = None, **_: Any) -> None:
-        root = getattr(settings, "library_dir", None)
+    def setup(self) -> None:
+        root = self.settings.library_dir
         if root is None:
             raise ConfigError(
                 "The library media provider needs a folder of your images and videos. "
@@ -148,8 +148,8 @@ class LibraryMedia(MediaSource):
                 "Point it at the folder that holds your images and videos.",
                 details={"setting": "REELFORGE_LIBRARY_DIR"},
             )
-        self.min_score = float(getattr(settings, "library_min_score", 0.04))
-        self.ffmpeg = getattr(settings, "ffmpeg", None)
+        self.min_score = self.settings.library_min_score
+        self.ffmpeg = self.settings.ffmpeg
         self._entries: dict[str, Entry] | None = None
         self._picks: dict[int, str] = {}
         self._pending: list[str] = []

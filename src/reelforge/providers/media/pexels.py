@@ -19,19 +19,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from reelforge.errors import ProviderError
-from reelforge.providers.base import MediaRequest, MediaSource
-from reelforge.providers.http import client_for
-from reelforge.providers.media.download import DownloadCache, suffix_for
+from reelforge.providers.base import MediaRequest
+from reelforge.providers.http import ProviderHTTP
+from reelforge.providers.media.download import suffix_for
 from reelforge.providers.media.stock import (
-    RateLimitWatch,
     Rendition,
+    StockSite,
     image_size,
     pick_rendition,
     prefer_unused,
-    refused_key,
 )
 from reelforge.providers.types.media import MediaAsset
 
@@ -46,46 +43,17 @@ def orientation_for(width: int, height: int) -> str:
     return "landscape" if width > height else "square"
 
 
-class PexelsMedia(MediaSource):
+class PexelsMedia(StockSite):
     """Photos and clips from Pexels, downloaded once and credited to their authors."""
 
     name = "pexels"
-    needs_key = True
-    remote = True
     key_setting = "pexels_api_key"
 
-    def __init__(
-        self,
-        settings: Any,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self._byok = bool(credential)
-        key = self.api_key(settings, credential)
-        self.http = client_for(
-            settings,
-            provider="pexels",
-            base_url=settings.pexels_base_url,
-            headers={"Authorization": key},
-            transport=transport,
+    def search_client(self) -> ProviderHTTP:
+        # The bare key, no "Bearer".
+        return self.http_client(
+            self.settings.pexels_base_url, headers={"Authorization": self.api_key()}
         )
-        self.limits = RateLimitWatch(self.http)
-        self.downloads = DownloadCache(settings, provider="pexels", transport=transport)
-        self._used: set[str] = set()
-
-    def fetch(self, request: MediaRequest, *, cache_dir: Path) -> MediaAsset | None:
-        if not request.query.strip():
-            return None
-        for kind in request.kinds:
-            if kind == "video":
-                asset = self._video(request, cache_dir)
-            else:
-                asset = self._photo(request, cache_dir)
-            if asset is not None:
-                return asset
-        return None
 
     # --- searching ------------------------------------------------------------
 
@@ -101,9 +69,7 @@ class PexelsMedia(MediaSource):
             body = self.http.get_json(path, params=params)
         except ProviderError as error:
             if error.status in (401, 403):
-                raise refused_key(
-                    "pexels", "pexels_api_key", byok=self._byok, detail=f"HTTP {error.status}"
-                ) from error
+                raise self.refused(f"HTTP {error.status}") from error
             raise self.limits.explain(error) from None
         items = body.get(results) if isinstance(body, dict) else None
         if not isinstance(items, list):

@@ -19,19 +19,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from reelforge.errors import ProviderError
-from reelforge.providers.base import MediaRequest, MediaSource
-from reelforge.providers.http import client_for
-from reelforge.providers.media.download import DownloadCache, suffix_for
+from reelforge.providers.base import MediaRequest
+from reelforge.providers.http import ProviderHTTP
+from reelforge.providers.media.download import suffix_for
 from reelforge.providers.media.stock import (
-    RateLimitWatch,
     Rendition,
+    StockSite,
     image_size,
     pick_rendition,
     prefer_unused,
-    refused_key,
 )
 from reelforge.providers.types.media import MediaAsset
 
@@ -45,42 +42,18 @@ def orientation_for(width: int, height: int) -> str:
     return "horizontal" if width > height else "all"
 
 
-class PixabayMedia(MediaSource):
+class PixabayMedia(StockSite):
     """Photos and clips from Pixabay, downloaded once and credited to their authors."""
 
     name = "pixabay"
-    needs_key = True
-    remote = True
     key_setting = "pixabay_api_key"
 
-    def __init__(
-        self,
-        settings: Any,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self._byok = bool(credential)
-        self._key = self.api_key(settings, credential)
-        self.http = client_for(
-            settings, provider="pixabay", base_url=settings.pixabay_base_url, transport=transport
-        )
-        self.limits = RateLimitWatch(self.http)
-        self.downloads = DownloadCache(settings, provider="pixabay", transport=transport)
-        self._used: set[str] = set()
+    def setup(self) -> None:
+        self._key = self.api_key()  # sent as ?key= with each search, never to the CDN
+        super().setup()
 
-    def fetch(self, request: MediaRequest, *, cache_dir: Path) -> MediaAsset | None:
-        if not request.query.strip():
-            return None
-        for kind in request.kinds:
-            if kind == "video":
-                asset = self._video(request, cache_dir)
-            else:
-                asset = self._photo(request, cache_dir)
-            if asset is not None:
-                return asset
-        return None
+    def search_client(self) -> ProviderHTTP:
+        return self.http_client(self.settings.pixabay_base_url)
 
     def _search(self, path: str, params: dict[str, str | int]) -> list[dict[str, Any]]:
         query = {
@@ -96,9 +69,7 @@ class PixabayMedia(MediaSource):
                 error.status == 400 and "key" in error.message.lower()
             ):
                 detail = error.message.split(": ", 1)[-1].split(". The request")[0]
-                raise refused_key(
-                    "pixabay", "pixabay_api_key", byok=self._byok, detail=detail
-                ) from error
+                raise self.refused(detail) from error
             raise self.limits.explain(error) from None
         hits = body.get("hits") if isinstance(body, dict) else None
         if not isinstance(hits, list):

@@ -22,7 +22,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -176,8 +175,8 @@ class ProceduralMedia(MediaSource):
 
     name = "procedural"
 
-    def __init__(self, settings: Any = None, *, credential: str | None = None, **_: Any) -> None:
-        palette_name = str(getattr(settings, "procedural_palette", "") or "")
+    def setup(self) -> None:
+        palette_name = self.settings.procedural_palette
         self.palette: Palette | None = get_palette(palette_name) if palette_name else None
 
     def choose(self, request: MediaRequest) -> tuple[str, Palette]:

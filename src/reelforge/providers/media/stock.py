@@ -1,5 +1,6 @@
-"""What the Pexels and Pixabay clients share: choosing a rendition, rate-limit
-headers, turning a refused key into a config error, not repeating a pick.
+"""What the Pexels and Pixabay clients share: the shape of a stock site's client
+(:class:`StockSite`), choosing a rendition, rate-limit headers, turning a refused
+key into a config error, not repeating a pick.
 
 Kept apart from each client so both pick files by the same rule: the
 smallest rendition that fills the output frame without upscaling.
@@ -8,6 +9,7 @@ smallest rendition that fills the output frame without upscaling.
 from __future__ import annotations
 
 import time
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +20,10 @@ import httpx
 from PIL import Image, UnidentifiedImageError
 
 from reelforge.errors import ConfigError, ProviderError
+from reelforge.providers.base import MediaRequest, MediaSource
 from reelforge.providers.http import ProviderHTTP
+from reelforge.providers.media.download import DownloadCache
+from reelforge.providers.types.media import MediaAsset
 
 T = TypeVar("T")
 
@@ -123,3 +128,45 @@ def image_size(path: Path, *, provider: str) -> tuple[int, int]:
             provider=provider,
             retryable=False,
         ) from exc
+
+
+class StockSite(MediaSource):
+    """A stock site's client: a keyed search client with its rate-limit watch, a download
+    cache that never sends the key, no shot picked twice in a run, and the request's
+    kinds tried in order (a clip first, then a photo)."""
+
+    needs_key = True
+    remote = True
+
+    def setup(self) -> None:
+        self.http = self.search_client()
+        self.limits = RateLimitWatch(self.http)
+        self.downloads = DownloadCache(self.settings, provider=self.name, transport=self._transport)
+        self._used: set[str] = set()
+
+    @abstractmethod
+    def search_client(self) -> ProviderHTTP:
+        """The client for the site's search API, with the key where the site wants it."""
+
+    @abstractmethod
+    def _photo(self, request: MediaRequest, cache_dir: Path) -> MediaAsset | None: ...
+
+    @abstractmethod
+    def _video(self, request: MediaRequest, cache_dir: Path) -> MediaAsset | None: ...
+
+    def fetch(self, request: MediaRequest, *, cache_dir: Path) -> MediaAsset | None:
+        if not request.query.strip():
+            return None
+        for kind in request.kinds:
+            if kind == "video":
+                asset = self._video(request, cache_dir)
+            else:
+                asset = self._photo(request, cache_dir)
+            if asset is not None:
+                return asset
+        return None
+
+    def refused(self, detail: str) -> ConfigError:
+        """The site refused the key: say whose key it was and which setting to fix."""
+        assert self.key_setting is not None
+        return refused_key(self.name, self.key_setting, byok=self.byok, detail=detail)

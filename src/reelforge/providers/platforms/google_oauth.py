@@ -12,23 +12,25 @@ Wire facts (developers.google.com/identity/protocols/oauth2/web-server):
 * ``POST {revoke_url}`` form ``token``.
 * Errors: ``{"error": "invalid_grant", "error_description"}`` → :class:`ReconsentRequired`.
 * PKCE challenges are unpadded base64url (RFC 7636), unlike TikTok's hex default.
+
+The flow shared with TikTok is :class:`~reelforge.providers.platforms.oauth.PkceOAuth`;
+this module states Google's names, its error bodies, offline access and its revoke.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
-from reelforge.clock import utc_now
 from reelforge.errors import ConfigError, PlatformError, ProviderError
 from reelforge.providers.platforms import pkce
-from reelforge.providers.platforms._http import json_body, platform_client
+from reelforge.providers.platforms._http import json_body
 from reelforge.providers.platforms.error_codes import google_oauth_error, youtube_error
-from reelforge.providers.types.publishing import AuthorizationRequest, ConnectionTokens
+from reelforge.providers.platforms.oauth import PkceOAuth
+from reelforge.providers.types.publishing import ConnectionTokens
 
 SCOPE_UPLOAD = "https://www.googleapis.com/auth/youtube.upload"
 CALLBACK_PATH = "/api/v1/connections/youtube/callback"
@@ -57,40 +59,36 @@ def google_error_from(body: Any, *, status: int) -> PlatformError | None:
     return None
 
 
-def _secret(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(value.get_secret_value() if hasattr(value, "get_secret_value") else value)
-
-
-class GoogleOAuth:
+class GoogleOAuth(PkceOAuth):
     """Connect a YouTube channel (scope youtube.upload, offline access)."""
 
-    name = "youtube"
+    provider = "youtube"
+    label = "Google"
+    client_id_param = "client_id"
+    client_id_setting = "google_client_id"
+    client_secret_setting = "google_client_secret"
+    missing_app = (
+        "Connecting YouTube needs a Google OAuth client: set REELFORGE_GOOGLE_CLIENT_ID "
+        "and REELFORGE_GOOGLE_CLIENT_SECRET (Google Cloud console → Credentials)."
+    )
+    redirect_setting = "google_redirect_uri"
+    callback_path = CALLBACK_PATH
+    default_scopes = (SCOPE_UPLOAD,)
+    default_expires_in = 3600.0
 
-    def __init__(self, settings: Any, *, transport: httpx.BaseTransport | None = None) -> None:
-        self.settings = settings
-        self.client_id = str(settings.google_client_id or "")
-        self.client_secret = _secret(settings.google_client_secret)
-        if not self.client_id or not self.client_secret:
-            raise ConfigError(
-                "Connecting YouTube needs a Google OAuth client: set REELFORGE_GOOGLE_CLIENT_ID "
-                "and REELFORGE_GOOGLE_CLIENT_SECRET (Google Cloud console → Credentials).",
-                details={"setting": "REELFORGE_GOOGLE_CLIENT_ID"},
-            )
-        self.http = platform_client(
-            settings,
-            provider="youtube",
-            base_url=settings.google_token_url,
-            mapper=map_google_response,
-            transport=transport,
-            retries=False,
-        )
+    def api_base_url(self) -> str:
+        return str(self.settings.google_token_url)
 
-    def redirect_uri(self) -> str:
-        uri = self.settings.google_redirect_uri or (
-            str(self.settings.public_url).rstrip("/") + CALLBACK_PATH
-        )
+    def token_url(self) -> str:
+        return str(self.settings.google_token_url)
+
+    def authorize_endpoint(self) -> str:
+        return str(self.settings.google_auth_base_url).rstrip("/") + "/o/oauth2/v2/auth"
+
+    def challenge(self, verifier: str) -> str:
+        return pkce.challenge(verifier, "base64url")
+
+    def check_redirect_uri(self, uri: str) -> str:
         parts = urlsplit(uri)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
             raise ConfigError(
@@ -100,64 +98,15 @@ class GoogleOAuth:
             )
         return uri
 
-    def authorize(
-        self,
-        *,
-        state: str | None = None,
-        scopes: Sequence[str] = (SCOPE_UPLOAD,),
-        redirect_uri: str | None = None,
-        code_verifier: str | None = None,
-    ) -> AuthorizationRequest:
-        verifier = pkce.check_verifier(code_verifier) if code_verifier else pkce.new_verifier()
-        state = state or pkce.new_state()
-        uri = redirect_uri or self.redirect_uri()
-        query = urlencode(
-            {
-                "client_id": self.client_id,
-                "redirect_uri": uri,
-                "response_type": "code",
-                "scope": " ".join(scopes),
-                "access_type": "offline",
-                "prompt": "consent",
-                "include_granted_scopes": "true",
-                "state": state,
-                "code_challenge": pkce.challenge(verifier, "base64url"),
-                "code_challenge_method": "S256",
-            }
-        )
-        base = str(self.settings.google_auth_base_url).rstrip("/")
-        return AuthorizationRequest(
-            url=f"{base}/o/oauth2/v2/auth?{query}",
-            state=state,
-            code_verifier=verifier,
-            redirect_uri=uri,
-        )
+    def authorize_extras(self) -> dict[str, str]:
+        # access_type=offline + prompt=consent: Google returns a refresh token
+        return {"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"}
 
-    def _token_call(
-        self, form: dict[str, str], *, now: datetime | None, keep_refresh: str | None = None
-    ) -> ConnectionTokens:
-        response = self.http.request(
-            "POST",
-            str(self.settings.google_token_url),
-            data={"client_id": self.client_id, "client_secret": self.client_secret, **form},
-        )
-        body = json_body(response)
-        found = google_error_from(body, status=response.status_code)
-        if found is not None:
-            raise found
-        if not isinstance(body, dict) or "access_token" not in body:
-            raise ProviderError("Google's token answer lacks access_token.", provider="youtube")
-        now = now or utc_now()
-        refresh = body.get("refresh_token") or keep_refresh
-        refresh_in = body.get("refresh_token_expires_in")
-        return ConnectionTokens(
-            access_token=str(body["access_token"]),
-            refresh_token=str(refresh) if refresh else None,
-            expires_at=now + timedelta(seconds=float(body.get("expires_in") or 3600)),
-            refresh_expires_at=now + timedelta(seconds=float(refresh_in)) if refresh_in else None,
-            scopes=tuple(str(body.get("scope") or "").split()),
-            open_id=None,
-        )
+    def error_in(self, body: Any, *, status: int) -> PlatformError | None:
+        return google_error_from(body, status=status)
+
+    def map_response(self, response: httpx.Response, retry_after: float | None) -> ProviderError:
+        return map_google_response(response, retry_after)
 
     def exchange_code(
         self,
@@ -167,14 +116,8 @@ class GoogleOAuth:
         redirect_uri: str | None = None,
         now: datetime | None = None,
     ) -> ConnectionTokens:
-        tokens = self._token_call(
-            {
-                "code": code,
-                "code_verifier": code_verifier,
-                "grant_type": "authorization_code",
-                "redirect_uri": redirect_uri or self.redirect_uri(),
-            },
-            now=now,
+        tokens = super().exchange_code(
+            code=code, code_verifier=code_verifier, redirect_uri=redirect_uri, now=now
         )
         if tokens.refresh_token is None:
             raise ProviderError(
@@ -184,14 +127,6 @@ class GoogleOAuth:
             )
         return tokens
 
-    def refresh(self, *, refresh_token: str, now: datetime | None = None) -> ConnectionTokens:
-        """New access token; a rotated refresh token is used when Google sends one."""
-        return self._token_call(
-            {"grant_type": "refresh_token", "refresh_token": refresh_token},
-            now=now,
-            keep_refresh=refresh_token,
-        )
-
     def revoke(self, *, token: str) -> None:
         """Revoke the grant at Google; a token Google no longer knows counts as revoked."""
         try:
@@ -199,6 +134,3 @@ class GoogleOAuth:
         except PlatformError as exc:
             if exc.platform_code != "invalid_token":
                 raise
-
-    def close(self) -> None:
-        self.http.close()

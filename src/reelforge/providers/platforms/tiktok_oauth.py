@@ -15,26 +15,23 @@ Wire facts (developers.tiktok.com, Login Kit for Web/Desktop, Manage user access
   (``invalid_grant`` → :class:`ReconsentRequired`).
 * ``GET /v2/user/info/?fields=open_id,display_name,avatar_url`` with a bearer token.
 
-Token calls are sent once (no automatic retry): a code is single-use and a
-refresh rotates the token, so resending after a lost answer would fail anyway
-and only hide the real cause.
+The flow shared with Google (PKCE, token answers, sending token calls once) is
+:class:`~reelforge.providers.platforms.oauth.PkceOAuth`; this module states
+TikTok's names, its redirect URI rules, its revoke and its user info call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
-from urllib.parse import urlencode, urlsplit
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import httpx
 
-from reelforge.clock import utc_now
-from reelforge.errors import ConfigError, InputError, ProviderError
-from reelforge.providers.platforms import pkce
+from reelforge.errors import ConfigError, PlatformError, ProviderError
+from reelforge.providers.platforms import pkce, tiktok_common
 from reelforge.providers.platforms._http import json_body, platform_client
-from reelforge.providers.platforms.tiktok_common import envelope_data, error_from_body, map_response
-from reelforge.providers.types.publishing import AuthorizationRequest, ConnectionTokens, UserInfo
+from reelforge.providers.platforms.oauth import PkceOAuth
+from reelforge.providers.types.publishing import UserInfo
 
 DEFAULT_SCOPES = ("user.info.basic", "video.publish", "video.upload")
 CALLBACK_PATH = "/api/v1/connections/tiktok/callback"
@@ -69,142 +66,54 @@ def validate_redirect_uri(uri: str) -> str:
     return uri
 
 
-def _secret(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(value.get_secret_value() if hasattr(value, "get_secret_value") else value)
-
-
-def tokens_from(body: dict[str, Any], *, now: datetime) -> ConnectionTokens:
-    """A token answer → :class:`ConnectionTokens`, lifetimes taken from the answer itself."""
-    try:
-        access = str(body["access_token"])
-        expires_in = float(body["expires_in"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProviderError(
-            "TikTok's token answer lacks access_token/expires_in.", provider="tiktok"
-        ) from exc
-    refresh = body.get("refresh_token")
-    refresh_in = body.get("refresh_expires_in")
-    scope = str(body.get("scope") or "")
-    return ConnectionTokens(
-        access_token=access,
-        refresh_token=str(refresh) if refresh else None,
-        expires_at=now + timedelta(seconds=expires_in),
-        refresh_expires_at=now + timedelta(seconds=float(refresh_in)) if refresh_in else None,
-        scopes=tuple(s for s in scope.replace(" ", ",").split(",") if s),
-        open_id=str(body.get("open_id") or "") or None,
-    )
-
-
-class TikTokOAuth:
+class TikTokOAuth(PkceOAuth):
     """Connect a TikTok account on the user's behalf (never sees their TikTok password)."""
 
-    name = "tiktok"
+    provider = "tiktok"
+    label = "TikTok"
+    client_id_param = "client_key"
+    client_id_setting = "tiktok_client_key"
+    client_secret_setting = "tiktok_client_secret"
+    missing_app = (
+        "Connecting TikTok needs the app's credentials: set REELFORGE_TIKTOK_CLIENT_KEY "
+        "and REELFORGE_TIKTOK_CLIENT_SECRET (from developers.tiktok.com → Manage apps)."
+    )
+    redirect_setting = "tiktok_redirect_uri"
+    callback_path = CALLBACK_PATH
+    default_scopes = DEFAULT_SCOPES
+    scope_separator = ","
+    token_headers: ClassVar[dict[str, str]] = {"Cache-Control": "no-cache"}
 
     def __init__(self, settings: Any, *, transport: httpx.BaseTransport | None = None) -> None:
-        self.settings = settings
-        self.client_key = str(settings.tiktok_client_key or "")
-        self.client_secret = _secret(settings.tiktok_client_secret)
-        if not self.client_key or not self.client_secret:
-            raise ConfigError(
-                "Connecting TikTok needs the app's credentials: set REELFORGE_TIKTOK_CLIENT_KEY "
-                "and REELFORGE_TIKTOK_CLIENT_SECRET (from developers.tiktok.com → Manage apps).",
-                details={"setting": "REELFORGE_TIKTOK_CLIENT_KEY"},
-            )
-        self.http = platform_client(
-            settings,
-            provider="tiktok",
-            base_url=settings.tiktok_api_base_url,
-            mapper=map_response,
-            transport=transport,
-            retries=False,
-        )
+        super().__init__(settings, transport=transport)
         self.http_reads = platform_client(
             settings,
             provider="tiktok",
             base_url=settings.tiktok_api_base_url,
-            mapper=map_response,
+            mapper=tiktok_common.map_response,
             transport=transport,
         )
 
-    def redirect_uri(self) -> str:
-        configured = self.settings.tiktok_redirect_uri
-        uri = configured or str(self.settings.public_url).rstrip("/") + CALLBACK_PATH
+    def api_base_url(self) -> str:
+        return str(self.settings.tiktok_api_base_url)
+
+    def token_url(self) -> str:
+        return "/v2/oauth/token/"
+
+    def authorize_endpoint(self) -> str:
+        return str(self.settings.tiktok_auth_base_url).rstrip("/") + "/v2/auth/authorize/"
+
+    def challenge(self, verifier: str) -> str:
+        return pkce.challenge(verifier, self.settings.tiktok_pkce_encoding)
+
+    def check_redirect_uri(self, uri: str) -> str:
         return validate_redirect_uri(uri)
 
-    def authorize(
-        self,
-        *,
-        state: str | None = None,
-        scopes: Sequence[str] = DEFAULT_SCOPES,
-        redirect_uri: str | None = None,
-        code_verifier: str | None = None,
-    ) -> AuthorizationRequest:
-        """The URL to send the user to, with a fresh PKCE verifier and ``state``."""
-        verifier = pkce.check_verifier(code_verifier) if code_verifier else pkce.new_verifier()
-        state = state or pkce.new_state()
-        uri = validate_redirect_uri(redirect_uri) if redirect_uri else self.redirect_uri()
-        if not scopes:
-            raise InputError("Ask for at least one TikTok scope.")
-        query = urlencode(
-            {
-                "client_key": self.client_key,
-                "scope": ",".join(scopes),
-                "response_type": "code",
-                "redirect_uri": uri,
-                "state": state,
-                "code_challenge": pkce.challenge(verifier, self.settings.tiktok_pkce_encoding),
-                "code_challenge_method": "S256",
-            }
-        )
-        base = str(self.settings.tiktok_auth_base_url).rstrip("/")
-        return AuthorizationRequest(
-            url=f"{base}/v2/auth/authorize/?{query}",
-            state=state,
-            code_verifier=verifier,
-            redirect_uri=uri,
-        )
+    def error_in(self, body: Any, *, status: int) -> PlatformError | None:
+        return tiktok_common.error_from_body(body, status=status)
 
-    def _token_call(self, form: dict[str, str], *, now: datetime | None) -> ConnectionTokens:
-        response = self.http.request(
-            "POST",
-            "/v2/oauth/token/",
-            data={"client_key": self.client_key, "client_secret": self.client_secret, **form},
-            headers={"Cache-Control": "no-cache"},
-        )
-        body = json_body(response)
-        found = error_from_body(body, status=response.status_code)
-        if found is not None:
-            raise found
-        if not isinstance(body, dict):
-            raise ProviderError("TikTok's token answer is not JSON.", provider="tiktok")
-        return tokens_from(body, now=now or utc_now())
-
-    def exchange_code(
-        self,
-        *,
-        code: str,
-        code_verifier: str,
-        redirect_uri: str | None = None,
-        now: datetime | None = None,
-    ) -> ConnectionTokens:
-        """Trade the callback's ``code`` (and the stored verifier) for tokens."""
-        return self._token_call(
-            {
-                "code": code,
-                "grant_type": "authorization_code",
-                "redirect_uri": redirect_uri or self.redirect_uri(),
-                "code_verifier": code_verifier,
-            },
-            now=now,
-        )
-
-    def refresh(self, *, refresh_token: str, now: datetime | None = None) -> ConnectionTokens:
-        """New tokens; store the returned refresh token at once — the old one is dead."""
-        return self._token_call(
-            {"grant_type": "refresh_token", "refresh_token": refresh_token}, now=now
-        )
+    def map_response(self, response: httpx.Response, retry_after: float | None) -> ProviderError:
+        return tiktok_common.map_response(response, retry_after)
 
     def revoke(self, *, token: str) -> None:
         """Revoke the grant at TikTok (disconnect, promise P12)."""
@@ -212,12 +121,12 @@ class TikTokOAuth:
             "POST",
             "/v2/oauth/revoke/",
             data={
-                "client_key": self.client_key,
+                "client_key": self.client_id,
                 "client_secret": self.client_secret,
                 "token": token,
             },
         )
-        found = error_from_body(json_body(response), status=response.status_code)
+        found = tiktok_common.error_from_body(json_body(response), status=response.status_code)
         if found is not None:
             raise found
 
@@ -229,7 +138,7 @@ class TikTokOAuth:
             params={"fields": "open_id,display_name,avatar_url"},
             headers={"Authorization": f"Bearer {access_token}"},
         )
-        user = envelope_data(response).get("user") or {}
+        user = tiktok_common.envelope_data(response).get("user") or {}
         return UserInfo(
             open_id=str(user.get("open_id") or ""),
             display_name=str(user.get("display_name") or ""),
@@ -237,5 +146,5 @@ class TikTokOAuth:
         )
 
     def close(self) -> None:
-        self.http.close()
+        super().close()
         self.http_reads.close()

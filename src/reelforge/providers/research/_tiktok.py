@@ -2,8 +2,10 @@
 
 Every answer is ``{"data": {…}, "error": {"code": "ok", "message": "", "log_id": "…"}}``,
 and a non-``ok`` code can come with HTTP 200 — so the body is always read,
-never just the status. ``log_id`` is kept in messages: TikTok support asks
-for it.
+never just the status. The envelope is read by the one reader the posting
+clients use too (:func:`reelforge.providers.platforms.tiktok_common.envelope_error`);
+what this module adds is what a code means for research. ``log_id`` is kept in
+messages: TikTok support asks for it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reelforge.errors import ProviderError
+from reelforge.providers.platforms.tiktok_common import envelope_error
 from reelforge.providers.research import next_reset, quota_error
 from reelforge.providers.types.research import VideoStats, clean_hashtags, hashtags_in
 
@@ -23,19 +26,6 @@ TOKEN_CODES = {"access_token_invalid", "access_token_expired"}
 
 class TokenExpired(Exception):
     """The access token was refused; the caller fetches a new one and retries once."""
-
-
-def envelope_error(body: Any) -> tuple[str, str, str] | None:
-    """(code, message, log_id) of a non-ok envelope, or None when the answer is ok."""
-    if not isinstance(body, dict):
-        return ("invalid_response", f"not an envelope: {str(body)[:120]}", "")
-    error = body.get("error")
-    if not isinstance(error, dict):
-        return None
-    code = str(error.get("code") or "ok")
-    if code == "ok":
-        return None
-    return code, str(error.get("message") or ""), str(error.get("log_id") or "")
 
 
 def raise_for_envelope(body: Any, *, provider: str, status: int | None = None) -> dict[str, Any]:

@@ -21,13 +21,15 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-import httpx
-
 from reelforge.errors import ConfigError, ProviderError
-from reelforge.providers.http import client_for
 from reelforge.providers.research import ErrorMemo, Page, ResearchSource
 from reelforge.providers.research._tiktok import TokenExpired, raise_for_envelope, video_from_tiktok
-from reelforge.providers.types.research import CreatorProfile, CreatorRef, Platform, VideoStats
+from reelforge.providers.types.research import (
+    CreatorPlatform,
+    CreatorProfile,
+    CreatorRef,
+    VideoStats,
+)
 
 #: Only public metadata is asked for (promise P14).
 VIDEO_FIELDS = (
@@ -40,29 +42,22 @@ QUERY_BATCH = 20
 
 class TikTokDisplay(ResearchSource):
     name = "tiktok_display"
-    platform: ClassVar[Platform] = "tiktok"
+    platform: ClassVar[CreatorPlatform] = "tiktok"
+    reads_any_creator = False  # only the connected user's own videos
+    account_scope = "video.list"  # read with the user's TikTok connection, not an API key
+    # No daily quota: the Display API only rate-limits, and ProviderHTTP retries its 429s.
     needs_key = True
     remote = True
 
-    def __init__(
-        self,
-        settings: Any,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        if not credential:
+    def setup(self) -> None:
+        if not self._credential:
             raise ConfigError(
                 "Reading your own TikTok videos needs your TikTok account connected "
                 "(with the video.list permission)."
             )
-        self.settings = settings
-        self.http = client_for(
-            settings,
-            provider=PROVIDER,
-            base_url=settings.tiktok_api_base_url,
-            headers={"Authorization": f"Bearer {credential}"},
-            transport=transport,
+        self.http = self.http_client(
+            self.settings.tiktok_api_base_url,
+            headers={"Authorization": f"Bearer {self._credential}"},
         )
         self.errors = ErrorMemo()
         self.errors.install(self.http.client)

@@ -26,19 +26,17 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
-
+from reelforge.config import Settings, secret_text
 from reelforge.errors import ConfigError, InputError, ProviderError
-from reelforge.providers.http import client_for
 from reelforge.providers.research import (
+    DailyQuota,
     ErrorMemo,
     Page,
     QuotaBudget,
     ResearchSource,
-    next_reset,
 )
 from reelforge.providers.research._tiktok import TokenExpired, raise_for_envelope, video_from_tiktok
-from reelforge.providers.types.research import CreatorProfile, CreatorRef, Platform
+from reelforge.providers.types.research import CreatorPlatform, CreatorProfile, CreatorRef
 
 #: Only public metadata is asked for (promise P14).
 VIDEO_FIELDS = (
@@ -69,50 +67,50 @@ def parse_client_credentials(credential: str) -> tuple[str, str]:
 
 class TikTokResearch(ResearchSource):
     name = "tiktok_research"
-    platform: ClassVar[Platform] = "tiktok"
+    platform: ClassVar[CreatorPlatform] = "tiktok"
     needs_key = True
     remote = True
     key_setting = "tiktok_research_client_key"
 
-    def __init__(
-        self,
-        settings: Any,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        requests_budget: QuotaBudget | None = None,
-        records_budget: QuotaBudget | None = None,
-        today: date | None = None,
-    ) -> None:
-        self.settings = settings
-        if credential:
-            self.client_key, self.client_secret = parse_client_credentials(credential)
+    @classmethod
+    def daily_quotas(cls, settings: Settings) -> tuple[DailyQuota, ...]:
+        """Requests and records a day, both reset at 00:00 UTC; a request costs 1, and each
+        video a page returns costs a record (counted as the pages arrive)."""
+        return (
+            DailyQuota("requests", settings.tiktok_research_daily_requests),
+            DailyQuota("records", settings.tiktok_research_daily_records),
+        )
+
+    def setup(self) -> None:
+        # The user's own credentials first, then the operator's in one value, then in two.
+        combined = self._credential or secret_text(self.settings.tiktok_research_api_key)
+        if combined:
+            self.client_key, self.client_secret = parse_client_credentials(combined)
         else:
-            key, secret = (
-                settings.tiktok_research_client_key,
-                settings.tiktok_research_client_secret,
-            )
-            if key is None or secret is None:
+            self.client_key = secret_text(self.settings.tiktok_research_client_key)
+            self.client_secret = secret_text(self.settings.tiktok_research_client_secret)
+            if not self.client_key or not self.client_secret:
                 raise ConfigError(
                     "TikTok Research API credentials are missing: add your research client key "
                     "and secret to your vault, or set REELFORGE_TIKTOK_RESEARCH_CLIENT_KEY and "
                     "REELFORGE_TIKTOK_RESEARCH_CLIENT_SECRET."
                 )
-            self.client_key, self.client_secret = key.get_secret_value(), secret.get_secret_value()
-        self.http = client_for(
-            settings, provider=PROVIDER, base_url=settings.tiktok_api_base_url, transport=transport
-        )
+        self.http = self.http_client(self.settings.tiktok_api_base_url)
         self.errors = ErrorMemo()
         self.errors.install(self.http.client)
-        resets = next_reset("UTC")
-        self.requests = requests_budget or QuotaBudget(
-            PROVIDER, settings.tiktok_research_daily_requests, resets, unit="requests"
-        )
-        self.records = records_budget or QuotaBudget(
-            PROVIDER, settings.tiktok_research_daily_records, resets, unit="records"
-        )
-        self.today = today
+        #: The last day of the walk (tests fix it); None: today in UTC.
+        self.today: date | None = None
         self._token: tuple[str, float] | None = None
+
+    @property
+    def requests(self) -> QuotaBudget:
+        """The daily requests left to these credentials."""
+        return self.budgets["requests"]
+
+    @property
+    def records(self) -> QuotaBudget:
+        """The daily records (videos returned) left to these credentials."""
+        return self.budgets["records"]
 
     # --- token and calls -----------------------------------------------------------
 
@@ -149,7 +147,7 @@ class TikTokResearch(ResearchSource):
 
     def _post(self, path: str, fields: str, payload: dict[str, Any]) -> dict[str, Any]:
         """One counted API request; a refused token is renewed once."""
-        self.requests.spend(1, what=path)
+        self.charge("requests", path)
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {self._access_token()}"}
             try:

@@ -26,11 +26,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-import httpx
-
+from reelforge.config import Settings
 from reelforge.errors import ConfigError, InputError, ProviderError
-from reelforge.providers.http import client_for
 from reelforge.providers.research import (
+    DailyQuota,
     ErrorMemo,
     Page,
     QuotaBudget,
@@ -39,9 +38,9 @@ from reelforge.providers.research import (
     quota_error,
 )
 from reelforge.providers.types.research import (
+    CreatorPlatform,
     CreatorProfile,
     CreatorRef,
-    Platform,
     VideoStats,
     hashtags_in,
 )
@@ -104,35 +103,35 @@ class YouTubeResearch(ResearchSource):
     """A channel's uploads through the Data API, with each call's quota units counted."""
 
     name = "youtube"
-    platform: ClassVar[Platform] = "youtube"
+    platform: ClassVar[CreatorPlatform] = "youtube"
     needs_key = True
     remote = True
     key_setting = "youtube_api_key"
 
-    def __init__(
-        self,
-        settings: Any,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        quota: QuotaBudget | None = None,
-    ) -> None:
-        self.settings = settings
-        self._byok = bool(credential)
-        self.key = self.api_key(settings, credential)
-        self.http = client_for(
-            settings, provider="youtube", base_url=settings.youtube_base_url, transport=transport
+    @classmethod
+    def daily_quotas(cls, settings: Settings) -> tuple[DailyQuota, ...]:
+        """The Cloud project's daily units; each list call costs what Google's table says."""
+        return (
+            DailyQuota(
+                "units",
+                settings.youtube_quota_units_per_day,
+                time_zone=PACIFIC,
+                reset_rule="midnight Pacific time",
+                costs=dict(settings.youtube_quota_costs),
+            ),
         )
+
+    def setup(self) -> None:
+        self.key = self.api_key()  # sent as ?key= with each call
+        self.http = self.http_client(self.settings.youtube_base_url)
         self.errors = ErrorMemo()
         self.errors.install(self.http.client)
-        self.costs: dict[str, int] = dict(settings.youtube_quota_costs)
-        self.quota = quota or QuotaBudget(
-            provider="youtube",
-            limit=settings.youtube_quota_units_per_day,
-            resets_at=next_reset(PACIFIC),
-            reset_rule="midnight Pacific time",
-        )
         self._channels: dict[CreatorRef, dict[str, Any]] = {}
+
+    @property
+    def quota(self) -> QuotaBudget:
+        """The daily units left to this key."""
+        return self.budgets["units"]
 
     # --- the wire -------------------------------------------------------------------
 
@@ -141,7 +140,7 @@ class YouTubeResearch(ResearchSource):
 
         A 404 (``playlistNotFound``: a channel without uploads) reads as no items.
         """
-        self.quota.spend(self.costs.get(method, 1), what=method)
+        self.charge("units", method)
         try:
             body = self.http.get_json(path, params={**params, "key": self.key})
         except ProviderError as error:
@@ -166,7 +165,7 @@ class YouTubeResearch(ResearchSource):
             )
         if reasons & KEY_REASONS or error.status in (401, 403):
             where = (
-                "your own YouTube key in the vault" if self._byok else "REELFORGE_YOUTUBE_API_KEY"
+                "your own YouTube key in the vault" if self.byok else "REELFORGE_YOUTUBE_API_KEY"
             )
             return ConfigError(
                 f"YouTube refused the API key ({', '.join(sorted(r for r in reasons if r)) or error.status}). "

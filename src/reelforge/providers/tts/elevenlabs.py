@@ -25,12 +25,8 @@ import binascii
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
-
-from reelforge.config import Settings
 from reelforge.errors import ProviderError
 from reelforge.providers.base import TTS
-from reelforge.providers.http import client_for
 from reelforge.providers.tts.audio import decode_to_wav, wav_duration, write_wav
 from reelforge.providers.types.media import Speech, WordTiming
 from reelforge.speech.speakable import spoken_words
@@ -65,25 +61,17 @@ class ElevenLabsTTS(TTS):
     remote: ClassVar[bool] = True
     key_setting: ClassVar[str | None] = "elevenlabs_api_key"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self._key = self.api_key(settings, credential)
-        self._transport = transport
+    def setup(self) -> None:
+        self._key = self.api_key()
+
+    def cache_identity(self) -> dict[str, str]:
+        return {"voice": self.settings.elevenlabs_voice_id, "model": self.settings.elevenlabs_model}
 
     def speak(self, *, text: str, out_path: Path) -> Speech:
         fmt = self.settings.elevenlabs_output_format
-        http = client_for(
-            self.settings,
-            provider=self.name,
-            base_url=self.settings.elevenlabs_base_url,
+        http = self.http_client(
+            self.settings.elevenlabs_base_url,
             headers={"xi-api-key": self._key, "Accept": "application/json"},
-            transport=self._transport,
         )
         try:
             body = http.post_json(

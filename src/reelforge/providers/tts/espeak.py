@@ -14,9 +14,6 @@ import subprocess
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
-from reelforge.config import Settings
 from reelforge.errors import ConfigError, ProviderError
 from reelforge.providers.base import TTS
 from reelforge.providers.tts.align import align_words
@@ -54,14 +51,8 @@ class EspeakTTS(TTS):
 
     name: ClassVar[str] = "espeak"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
+    def cache_identity(self) -> dict[str, str]:
+        return {"voice": self.settings.espeak_voice, "rate": str(self.settings.espeak_rate_wpm)}
 
     def speak(self, *, text: str, out_path: Path) -> Speech:
         binary = find_espeak(self.settings.espeak_binary)

@@ -13,12 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
-from reelforge.config import Settings
 from reelforge.errors import ProviderError
 from reelforge.providers.base import TTS
-from reelforge.providers.http import client_for
 from reelforge.providers.tts.align import align_words
 from reelforge.providers.tts.audio import decode_to_wav, wav_duration
 from reelforge.providers.types.media import Speech
@@ -32,16 +28,11 @@ class OpenAITTS(TTS):
     remote: ClassVar[bool] = True
     key_setting: ClassVar[str | None] = "openai_api_key"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
-        self._key = self.api_key(settings, credential)
-        self._transport = transport
+    def setup(self) -> None:
+        self._key = self.api_key()
+
+    def cache_identity(self) -> dict[str, str]:
+        return {"voice": self.settings.openai_tts_voice, "model": self.settings.openai_tts_model}
 
     def speak(self, *, text: str, out_path: Path) -> Speech:
         if len(text) > MAX_INPUT_CHARS:
@@ -50,12 +41,8 @@ class OpenAITTS(TTS):
                 f"{len(text)}. Split it across scenes.",
                 provider=self.name,
             )
-        http = client_for(
-            self.settings,
-            provider=self.name,
-            base_url=self.settings.openai_base_url,
-            headers={"Authorization": f"Bearer {self._key}"},
-            transport=self._transport,
+        http = self.http_client(
+            self.settings.openai_base_url, headers={"Authorization": f"Bearer {self._key}"}
         )
         try:
             response = http.request(

@@ -22,7 +22,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
 import numpy as np
 
 from reelforge.config import Settings
@@ -144,14 +143,9 @@ class PiperTTS(TTS):
 
     name: ClassVar[str] = "piper"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
+    def cache_identity(self) -> dict[str, str]:
+        s = self.settings
+        return {"model": str(s.piper_model or "joe-medium"), "scale": str(s.piper_length_scale)}
 
     def speak(self, *, text: str, out_path: Path) -> Speech:
         from piper import SynthesisConfig

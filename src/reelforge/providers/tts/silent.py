@@ -17,9 +17,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
-from reelforge.config import Settings
 from reelforge.providers.base import TTS
 from reelforge.providers.tts.audio import write_silence
 from reelforge.providers.types.media import Speech
@@ -31,14 +28,8 @@ MIN_SECONDS = 1.5
 class SilentTTS(TTS):
     name: ClassVar[str] = "none"
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        credential: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self.settings = settings
+    def cache_identity(self) -> dict[str, str]:
+        return {"wpm": str(self.settings.silent_words_per_minute)}
 
     def reading_seconds(self, text: str) -> float:
         wpm = max(self.settings.silent_words_per_minute, 1.0)

@@ -16,8 +16,11 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from reelforge.errors import InputError
 
-Platform = Literal["youtube", "tiktok"]
-PLATFORMS: tuple[Platform, ...] = ("youtube", "tiktok")
+#: A platform whose creators research reads (not the publishing side's ``Platform``).
+CreatorPlatform = Literal["youtube", "tiktok"]
+PLATFORMS: tuple[CreatorPlatform, ...] = ("youtube", "tiktok")
+#: How each platform is named to users.
+PLATFORM_NAMES: dict[CreatorPlatform, str] = {"youtube": "YouTube", "tiktok": "TikTok"}
 
 _HASHTAG = re.compile(r"(?<![\w#])#(\w[\w.]*\w|\w)", re.UNICODE)
 _YT_CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
@@ -49,7 +52,7 @@ class CreatorRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    platform: Platform
+    platform: CreatorPlatform
     handle: str | None = None  # without the "@"
     platform_id: str | None = None  # YouTube channel id (UC…); TikTok has none in its APIs
 
@@ -95,7 +98,7 @@ class CreatorRef(BaseModel):
 class CreatorProfile(BaseModel):
     """A creator's public profile as the platform reports it."""
 
-    platform: Platform
+    platform: CreatorPlatform
     handle: str | None
     display_name: str = ""
     followers: int | None = Field(default=None, ge=0)
@@ -111,7 +114,7 @@ class VideoStats(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    platform: Platform
+    platform: CreatorPlatform
     platform_video_id: str = Field(min_length=1)
     title: str = ""
     description: str = ""

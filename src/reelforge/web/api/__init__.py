@@ -21,6 +21,7 @@ RESOURCES = (
     "api_keys",
     "provider_keys",
     "usage",
+    "billing",
     "videos",
     "jobs",
     "creators",

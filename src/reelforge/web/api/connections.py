@@ -1,19 +1,31 @@
-"""Connected platforms: list, connect (OAuth authorize + callback, or the outbox), disconnect."""
+"""Connected platforms: list, describe a platform, connect (OAuth authorize + callback, or one
+call for a platform without sign-in, like the outbox), disconnect.
+
+The platforms are the registry's (kind ``"platform"``): these routes take any
+registered name and ask the platform what connecting it takes.
+"""
 
 from __future__ import annotations
 
 from html import escape
 from typing import Annotated, Any
+from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from reelforge.accounts import sessions
 from reelforge.connections import service as connections
 from reelforge.errors import ReelforgeError
 from reelforge.publish import posts
-from reelforge.web.api.bodies.publishing import AuthorizeOut, ConnectionOut, DisconnectOut
+from reelforge.web.api.bodies.publishing import (
+    AuthorizeOut,
+    ConnectionOut,
+    DisconnectOut,
+    PlatformOut,
+)
 from reelforge.web.deps import (
     DbDep,
     PrincipalDep,
@@ -22,10 +34,25 @@ from reelforge.web.deps import (
     client_ip,
     cookie_scheme,
 )
-from reelforge.web.errors import ERROR_RESPONSES
+from reelforge.web.errors import ERROR_RESPONSES, ErrorBody
 
+
+class SlugConvertor(StringConvertor):
+    """A platform name in a path: 1-16 of a-z, 0-9, '-', '_' (the ``connections.platform``
+    column is 16 long). It never matches a connection id (a 36-character UUID), so
+    ``/connections/{platform:slug}`` and ``/connections/{connection_id:uuid}`` do not
+    overlap and a wrong method on either is still a 405."""
+
+    regex = "[a-z0-9][a-z0-9_-]{0,15}"
+
+
+register_url_convertor("slug", SlugConvertor())
 router = APIRouter(prefix="/connections", tags=["connections"])
-PlatformPath = Path(max_length=16, description="tiktok or youtube (the outbox needs no sign-in)")
+PlatformPath = Path(
+    max_length=16,
+    pattern=f"^{SlugConvertor.regex}$",
+    description="A registered platform, e.g. tiktok or youtube",
+)
 ConnectionId = Path(description="A connection id")
 
 # The page is HTML, its errors are the API's JSON (FastAPI would document them as HTML).
@@ -51,20 +78,37 @@ def list_connections(principal: PrincipalDep, db: DbDep) -> list[ConnectionOut]:
     return [ConnectionOut.of(r) for r in rows]
 
 
+@router.get(
+    "/{platform:slug}",
+    response_model=PlatformOut,
+    summary="What connecting a platform takes (an OAuth sign-in, or one POST)",
+)
+def describe_platform(
+    principal: PrincipalDep, settings: SettingsDep, platform: str = PlatformPath
+) -> PlatformOut:
+    return PlatformOut.of(connections.get_platform(settings, platform))
+
+
 @router.post(
-    "/outbox",
+    "/{platform:slug}",
     status_code=status.HTTP_201_CREATED,
     response_model=ConnectionOut,
-    summary="Add the outbox target (posts become folders on the server; no account needed)",
+    summary="Connect a platform that needs no sign-in, like the outbox (posts become folders on "
+    "the server); connecting again returns the same connection",
 )
-def connect_outbox(principal: PrincipalDep, db: DbDep) -> ConnectionOut:
-    return ConnectionOut.of(connections.connect_outbox(db, owner_id=principal.user_id))
+def connect_without_sign_in(
+    principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, platform: str = PlatformPath
+) -> ConnectionOut:
+    row = connections.connect_without_sign_in(
+        db, runtime, owner_id=principal.user_id, name=platform
+    )
+    return ConnectionOut.of(row)
 
 
 @router.get(
     "/{platform}/authorize",
     response_model=AuthorizeOut,
-    summary="Start connecting TikTok or YouTube: open the returned URL in a browser",
+    summary="Start connecting a platform by OAuth: open the returned URL in a browser",
 )
 def authorize(
     principal: PrincipalDep,
@@ -83,8 +127,15 @@ def authorize(
 @router.get(
     "/{platform}/callback",
     response_class=HTMLResponse,
-    summary="Where TikTok/Google send the browser back (register this URL with the platform)",
-    responses={200: {"content": {"text/html": {}}}, **JSON_ERRORS},
+    summary="Where the platform sends the browser back (register this URL with the platform)",
+    responses={
+        200: {"content": {"text/html": {}}},
+        303: {
+            "description": "The link was started on the dashboard's Connections page: back "
+            "there, with connected={platform} or failed={platform}&reason={error code}",
+        },
+        **JSON_ERRORS,
+    },
 )
 def callback(
     request: Request,
@@ -96,10 +147,39 @@ def callback(
     code: str | None = Query(None, max_length=2000),
     error: str | None = Query(None, max_length=200),
     error_description: str | None = Query(None, max_length=1000),
-) -> HTMLResponse:
+) -> Response:
     """No API key here: the platform redirects the user's browser. The single-use ``state``
     (and the browser's reelforge session, when the link was asked for from one) says whose
-    connection this is."""
+    connection this is. A link started on the dashboard goes back to its Connections page,
+    with the outcome as a code (the page words it)."""
+    if not connections.started_in_dashboard(state):
+        return _finish_callback(
+            request, db, runtime, cookie, platform, state, code, error, error_description
+        )
+    try:
+        _finish_callback(
+            request, db, runtime, cookie, platform, state, code, error, error_description
+        )
+    except ReelforgeError as exc:
+        db.rollback()  # the used-up state was committed already; nothing else is kept
+        reason = "denied" if error else exc.code
+        return RedirectResponse(
+            f"/connections?failed={platform}&reason={quote(reason)}", status_code=303
+        )
+    return RedirectResponse(f"/connections?connected={platform}", status_code=303)
+
+
+def _finish_callback(
+    request: Request,
+    db: DbDep,
+    runtime: RuntimeDep,
+    cookie: str | None,
+    platform: str,
+    state: str,
+    code: str | None,
+    error: str | None,
+    error_description: str | None,
+) -> HTMLResponse:
     runtime.limiter.check("api_per_ip", client_ip(request))
     browser: tuple[str, str] | None = None
     if cookie:
@@ -120,17 +200,23 @@ def callback(
         error=error,
         error_description=error_description or "",
     )
+    shown = connections.get_platform(runtime.settings, platform).display_name
     page = CONNECTED_PAGE.format(
-        platform=escape(platform.capitalize() if platform != "tiktok" else "TikTok"),
-        name=escape(connection.display_name or platform),
+        platform=escape(shown), name=escape(connection.display_name or shown)
     )
     return HTMLResponse(page)
 
 
 @router.delete(
-    "/{connection_id:uuid}",  # ":uuid": /connections/outbox is not a connection id
+    "/{connection_id:uuid}",  # ":uuid": /connections/{platform} is not a connection id
     response_model=DisconnectOut,
     summary="Disconnect: revoke at the platform and delete the tokens at once",
+    responses={
+        405: {
+            "model": ErrorBody,
+            "description": "The path names a platform (GET or POST), not a connection id.",
+        }
+    },
 )
 def disconnect(
     principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, connection_id: UUID = ConnectionId

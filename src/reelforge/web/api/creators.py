@@ -6,9 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response, UploadFile, status
 
-from reelforge.errors import InputError
-from reelforge.research import creators, workspace
-from reelforge.research import import_service as file_import
+from reelforge.research import creators, manage
 from reelforge.research import refresh_job as refresh
 from reelforge.research import report_service as insights
 from reelforge.research.import_service import ImportOutcome
@@ -67,30 +65,18 @@ def import_file(
     principal: PrincipalDep,
     db: DbDep,
     runtime: RuntimeDep,
-    settings: SettingsDep,
     creator_id: str | None = Query(None, max_length=64, description="Put every video here"),
     platform: str | None = Query(None, max_length=16, description="youtube or tiktok"),
 ) -> ImportOutcome:
-    limit = int(settings.research_import_max_mb * 1024 * 1024)
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(
-            f"The file is larger than {settings.research_import_max_mb:g} MB "
-            "(REELFORGE_RESEARCH_IMPORT_MAX_MB); split it and import the parts."
-        )
-    text = file_import.decode(data)
-    outcome = file_import.import_text(
+    return manage.import_upload(
         db,
+        runtime,
         owner_id=principal.user_id,
-        text=text,
+        file=file.file,
         filename=file.filename or "",
         platform=platform,
         creator_id=creator_id,
     )
-    db.commit()
-    if outcome.imported:
-        workspace.refresh_snapshot(runtime, owner_id=principal.user_id)
-    return outcome
 
 
 @router.get("/{creator_id:uuid}", response_model=CreatorOut, summary="One creator")
@@ -108,9 +94,7 @@ def get_creator(principal: PrincipalDep, db: DbDep, creator_id: UUID = CreatorId
 def delete_creator(
     principal: PrincipalDep, db: DbDep, runtime: RuntimeDep, creator_id: UUID = CreatorId
 ) -> Response:
-    creators.delete_creator(db, owner_id=principal.user_id, creator_id=str(creator_id))
-    db.commit()
-    workspace.drop_snapshots(runtime, owner_id=principal.user_id)
+    manage.remove_creator(db, runtime, owner_id=principal.user_id, creator_id=str(creator_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,10 +1,14 @@
-"""The signed-in user's own account: read, correct (P23), password (P03), delete (P24)."""
+"""The signed-in user's own account: read, correct (P23), password (P03), delete (P24).
+
+The email change and the password rules live in :mod:`reelforge.accounts.email_change` and
+:mod:`reelforge.accounts.password_change`, shared with the dashboard's account page.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from reelforge.accounts import otp, passwords, users
+from reelforge.accounts import email_change, password_change, users
 from reelforge.errors import Forbidden
 from reelforge.privacy.delete import delete_account
 from reelforge.web.api.bodies.accounts import (
@@ -45,45 +49,33 @@ def update_me(
 def change_email(
     body: EmailChange, request: Request, principal: SignedInDep, db: DbDep, runtime: RuntimeDep
 ) -> Accepted:
-    settings = runtime.settings
-    new_email = users.normalize_email(body.new_email)
-    runtime.limiter.check("code_per_ip", client_ip(request))
-    runtime.limiter.check("code_per_email", new_email)
-    answer = Accepted(message=f"If {new_email} can receive mail, a code is on its way to it.")
     # An address that belongs to someone else gets no code, and the answer is the same.
-    if not users.email_available(db, email=new_email):
-        return answer
-    code = otp.issue_code(
-        db, settings=settings, email=new_email, purpose="email_change", user_id=principal.user_id
+    new_email = email_change.start(
+        db,
+        settings=runtime.settings,
+        limiter=runtime.limiter,
+        mailer=runtime.mailer,
+        user_id=principal.user_id,
+        new_email=body.new_email,
+        ip=client_ip(request),
     )
-    db.commit()
-    subject, text = otp.code_email(
-        code=code, purpose="email_change", minutes=settings.otp_ttl_s // 60
-    )
-    runtime.mailer.send(to=new_email, subject=subject, text=text)
-    return answer
+    return Accepted(message=f"If {new_email} can receive mail, a code is on its way to it.")
 
 
 @router.post("/email/confirm", response_model=UserOut, summary="Finish the email change")
 def confirm_email(
     body: EmailConfirm, request: Request, principal: SignedInDep, db: DbDep, runtime: RuntimeDep
 ) -> UserOut:
-    settings = runtime.settings
-    runtime.limiter.check("signin_per_ip", client_ip(request))
-    runtime.limiter.check("signin_per_email", principal.user.email)
-    old_email = principal.user.email
-    row = otp.verify_code(
-        db, settings=settings, purpose="email_change", user_id=principal.user_id, code=body.code
+    user = email_change.confirm(
+        db,
+        settings=runtime.settings,
+        limiter=runtime.limiter,
+        mailer=runtime.mailer,
+        user=principal.user,
+        code=body.code,
+        ip=client_ip(request),
     )
-    user = users.change_email(db, user_id=principal.user_id, new_email=row.email)
-    db.commit()
-    runtime.mailer.send(
-        to=old_email,
-        subject="Your reelforge email was changed",
-        text=f"The email of your reelforge account is now {user.email}. If you did not do "
-        "this, sign in with your password or contact the server's operator.\n",
-    )
-    return UserOut.of(user, default_plan=settings.default_plan)
+    return UserOut.of(user, default_plan=runtime.settings.default_plan)
 
 
 @router.put(
@@ -92,14 +84,17 @@ def confirm_email(
 def set_password(
     body: PasswordSet, request: Request, principal: SignedInDep, db: DbDep, runtime: RuntimeDep
 ) -> Response:
-    user = principal.user
-    if user.password_hash is not None:
-        runtime.limiter.check("signin_per_ip", client_ip(request))
-        runtime.limiter.check("signin_per_email", user.email)
-        if not passwords.verify_password(user.password_hash, body.current_password or ""):
-            raise Forbidden("Your current password is wrong (send it as current_password).")
-    user.password_hash = passwords.hash_password(body.password)
-    db.add(user)
+    try:
+        password_change.set_password(
+            db,
+            limiter=runtime.limiter,
+            user=principal.user,
+            password=body.password,
+            current_password=body.current_password,
+            ip=client_ip(request),
+        )
+    except password_change.WrongPassword as exc:
+        raise Forbidden("Your current password is wrong (send it as current_password).") from exc
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

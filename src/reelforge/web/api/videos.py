@@ -18,8 +18,10 @@ VideoId = Path(max_length=64)
 
 
 def _out(video: Video, blobs: BlobStore) -> VideoOut:
-    present = [n for n in videos.FILE_NAMES if blobs.exists(videos.file_key(video, n))]
-    return VideoOut.of(video, files=present if video.status == "ready" else [])
+    # The thumbnail is served at files/thumbnail but not listed yet: `reelforge make` on a
+    # server downloads every listed file by a fixed table of suffixes.
+    present = [n for n in videos.present_files(blobs, video) if n in videos.DOWNLOADS]
+    return VideoOut.of(video, files=present)
 
 
 @router.post(
@@ -35,11 +37,14 @@ def create_video(
     runtime: RuntimeDep,
     settings: SettingsDep,
 ) -> VideoAndJob:
-    video, job = videos.create_video(
-        db, settings, owner_id=principal.user_id, topic=body.topic, options=body.options
+    video, job = videos.start_video(
+        db,
+        settings,
+        runtime.queue,
+        owner_id=principal.user_id,
+        topic=body.topic,
+        options=body.options,
     )
-    db.commit()  # the worker must see the rows before it hears of the job
-    runtime.queue.enqueue(job.id)
     return VideoAndJob(video=VideoOut.of(video, files=[]), job=JobOut.of(job))
 
 
@@ -64,7 +69,7 @@ def get_video(
 
 @router.get(
     "/{video_id}/files/{name}",
-    summary="Download a rendered file (mp4, srt, ass, credits); supports Range requests",
+    summary="Download a rendered file (mp4, srt, ass, credits, thumbnail); supports Range requests",
     response_class=StreamingResponse,
 )
 def get_file(
@@ -100,11 +105,14 @@ def put_script(
     settings: SettingsDep,
     video_id: str = VideoId,
 ) -> VideoAndJob:
-    video, job = videos.update_script(
-        db, settings, owner_id=principal.user_id, video_id=video_id, script=body.script
+    video, job = videos.start_rerender(
+        db,
+        settings,
+        runtime.queue,
+        owner_id=principal.user_id,
+        video_id=video_id,
+        script=body.script,
     )
-    db.commit()
-    runtime.queue.enqueue(job.id)
     return VideoAndJob(video=VideoOut.of(video, files=[]), job=JobOut.of(job))
 
 

@@ -23,7 +23,6 @@ from fastapi import APIRouter
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-
 def page_modules() -> list[str]:
     """Every module of this package that defines a ``router``, by name."""
     found = []

@@ -79,14 +79,30 @@ async def _check_write(request: Request, viewer: Viewer, settings: Settings) -> 
     csrf.check(settings, viewer.session_id, presented)
 
 
-async def maybe_viewer(request: Request, db: DbDep, runtime: RuntimeDep) -> Viewer | None:
-    viewer = _from_cookie(request, db, runtime.settings)
-    request.state.viewer = viewer
-    if viewer is not None:
-        await _check_write(request, viewer, runtime.settings)
+def _cookie_viewer(request: Request, db: DbDep, runtime: RuntimeDep) -> Viewer | None:
+    """The cookie's viewer, read in the threadpool, with the transaction ended at once.
+
+    On SQLite every transaction takes the write lock (``BEGIN IMMEDIATE``, and the
+    session check may touch ``last_seen_at``): held for the rest of the request, a second
+    request of the same page (a thumbnail, the player's Range request, a progress stream)
+    would wait for it."""
+    found = _from_cookie(request, db, runtime.settings)
+    db.commit()
+    return found
+
+
+async def maybe_viewer(
+    request: Request,
+    runtime: RuntimeDep,
+    found: Annotated[Viewer | None, Depends(_cookie_viewer)],
+) -> Viewer | None:
+    """The viewer or None; on a write, the Origin (and for a viewer the CSRF token) checked."""
+    request.state.viewer = found
+    if found is not None:
+        await _check_write(request, found, runtime.settings)
     elif request.method not in SAFE_METHODS:
         _check_origin(request, runtime.settings)  # signing in from another site is refused too
-    return viewer
+    return found
 
 
 async def viewer(

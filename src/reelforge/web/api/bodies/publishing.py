@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from reelforge.connections.tables import PlatformConnection
+from reelforge.providers.base import Platform
 from reelforge.publish.posts import PostView
 from reelforge.publish.suggest import Suggestion
 from reelforge.publish.tables import Post, PostEvent, Upload
@@ -39,6 +40,25 @@ class ConnectionOut(BaseModel):
             needs_reconsent=row.needs_reconsent,
             created_at=row.created_at,
             updated_at=row.updated_at,
+        )
+
+
+class PlatformOut(BaseModel):
+    """A registered platform and what connecting it takes."""
+
+    name: str = Field(description="Its id in URLs, connections and posts.")
+    display_name: str
+    needs_oauth: bool = Field(
+        description="true: connect with GET /connections/{platform}/authorize (a sign-in at the "
+        "platform); false: with POST /connections/{platform}."
+    )
+
+    @classmethod
+    def of(cls, platform: Platform) -> PlatformOut:
+        return cls(
+            name=platform.name,
+            display_name=platform.display_name,
+            needs_oauth=platform.needs_oauth,
         )
 
 
@@ -111,8 +131,9 @@ class PostCreate(BaseModel):
     privacy_level: str = Field(
         "SELF_ONLY",
         max_length=32,
-        description="TikTok: PUBLIC_TO_EVERYONE, MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, "
-        "SELF_ONLY. YouTube: public, unlisted, private (or the TikTok words).",
+        description="The platform's own words, e.g. TikTok: PUBLIC_TO_EVERYONE, "
+        "MUTUAL_FOLLOW_FRIENDS, FOLLOWER_OF_CREATOR, SELF_ONLY; YouTube: public, unlisted, "
+        "private (or the TikTok words). The platform checks it before the post is queued.",
     )
     disable_comment: bool = False
     disable_duet: bool = False
@@ -122,7 +143,9 @@ class PostCreate(BaseModel):
         None, description="When to post (with a time zone); omit to post now."
     )
     mode: Literal["direct", "draft"] = Field(
-        "direct", description="direct: publish; draft: send to the TikTok inbox to finish there."
+        "direct",
+        description="direct: publish; draft: leave it for the account to finish on the platform "
+        "(TikTok: its inbox), where the platform has drafts.",
     )
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from reelforge.research.creators import VideoCount, label
+from reelforge.providers import registry
+from reelforge.providers.types.research import CreatorPlatform
+from reelforge.research.creators import IMPORT, VideoCount, label
 from reelforge.research.dna.profile import ContentDNA
 from reelforge.research.tables import Creator, DnaVersion
-from reelforge.web.api.bodies.videos import JobOut
+from reelforge.web.api.bodies.jobs import JobOut
 
 SVG_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "SVG"}
@@ -24,14 +26,17 @@ class CreatorCreate(BaseModel):
         strict=True,
         json_schema_extra={"examples": [{"platform": "youtube", "handle": "@breadlab"}]},
     )
-    platform: Literal["youtube", "tiktok"]
+    platform: CreatorPlatform
     handle: str = Field(
         min_length=1, max_length=200, description="@handle, channel id (UC…) or profile URL"
     )
-    source: Literal["youtube", "tiktok_research", "tiktok_display", "import"] | None = Field(
+    source: str | None = Field(
         default=None,
-        description="Where its videos come from; default: YouTube Data API for YouTube, "
-        "TikTok Research API for TikTok. 'import' means files you upload.",
+        min_length=1,
+        max_length=64,
+        description=f"Where its videos come from: {', '.join([*registry.available('research'), IMPORT])}, among "
+        "those that read the platform; default: the platform's first source that reads any "
+        f"public creator. {IMPORT!r} means files you upload.",
     )
 
 

@@ -1,0 +1,1 @@
+"""Payment providers: the wire clients billing uses (Stripe today), one module each."""
