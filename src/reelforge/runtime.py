@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from reelforge.accounts.mailer import Mailer, mailer_for
 from reelforge.accounts.ratelimit import RateLimiter
 from reelforge.accounts.vault import Vault
+from reelforge.billing import jobs as billing_jobs
 from reelforge.config import Settings
 from reelforge.jobs import runner
 from reelforge.jobs.queue import JobQueue, build_queue
@@ -34,6 +35,7 @@ JOB_REGISTRATIONS: tuple[Callable[[JobRegistry], None], ...] = (
     video_jobs.register,
     research_jobs.register,
     publish_jobs.register,
+    billing_jobs.register,
 )
 
 

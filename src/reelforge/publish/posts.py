@@ -30,8 +30,8 @@ from reelforge.jobs import records
 from reelforge.jobs.tables import Job
 from reelforge.providers.types.publishing import PostRequest
 from reelforge.publish.post_ledger import FINISHED, add_event, set_status
-from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
 from reelforge.publish.suggest import zone
+from reelforge.publish.tables import Post, PostEvent, PostImage, Upload
 from reelforge.publish.uploads import get_uploads
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video

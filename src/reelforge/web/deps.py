@@ -109,7 +109,8 @@ def current_principal(
             if not origin_allowed(request.headers.get("origin"), host=host, settings=settings):
                 raise Forbidden("Cross-site request refused: the Origin is not this server.")
         principal = Principal(user=user, via=via, session_id=row.id)
-    usage.check_limit(db, settings, owner_id=user.id, metric="api_requests")
+    if not request.url.path.startswith("/api/v1/billing"):  # the way out of a limit stays open
+        usage.check_limit(db, settings, owner_id=user.id, metric="api_requests")
     usage.record(db, settings, owner_id=user.id, metric="api_requests")
     db.commit()  # ends the transaction: the DB-backed limiter below opens its own
     limiter.check("api_per_user", user.id)
