@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import os
 import re
 import shutil
 import subprocess
@@ -73,8 +72,11 @@ def _bundled_ffmpeg() -> str | None:
 
 
 def ffmpeg_exe(configured: str | None = None) -> str:
-    """The configured binary, else the bundled one, else one on PATH."""
-    for candidate in (configured, os.environ.get("REELFORGE_FFMPEG"), _bundled_ffmpeg()):
+    """The configured binary, else the bundled one, else one on PATH.
+
+    ``configured`` is ``settings.ffmpeg`` (``REELFORGE_FFMPEG``), the one way to choose
+    another ffmpeg: every caller that runs ffmpeg passes it down from its settings."""
+    for candidate in (configured, _bundled_ffmpeg()):
         if candidate:
             return candidate
     found = shutil.which("ffmpeg")

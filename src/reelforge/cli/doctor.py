@@ -15,9 +15,9 @@ from rich.table import Table
 
 from reelforge.av.ffmpeg import ffmpeg_exe
 from reelforge.cli.output import console
-from reelforge.config import Settings, load_settings, secret_text
+from reelforge.config import Settings, load_settings
 from reelforge.errors import ConfigError
-from reelforge.providers import registry
+from reelforge.studio.availability import every_provider
 
 #: How each provider kind is named in the table.
 KIND_LABELS = {
@@ -67,31 +67,12 @@ def _module(name: str, label: str, cost: str) -> Check:
     return Check(label, found, "installed" if found else f"pip package for {name} missing", cost)
 
 
-def _provider(settings: Settings, kind: str, name: str) -> Check:
-    """Whether one provider can be used as configured: it loads, and its key is set."""
-    label = f"{KIND_LABELS.get(kind, kind)} {name}"
-    plugin = "" if name in registry.BUILTINS[kind] else " (plugin)"
-    try:
-        cls = registry.provider_class(kind, name)
-    except (ImportError, AttributeError) as exc:  # a plugin whose target is not there
-        return Check(label, False, f"cannot be loaded{plugin}: {exc}", f"{name} cannot be chosen")
-    if cls.key_setting is not None:
-        env = f"REELFORGE_{cls.key_setting.upper()}"
-        ok = bool(secret_text(getattr(settings, cls.key_setting, None)))
-        cost = f"{name} cannot be used until {env} is set (or a user adds their own key)"
-        return Check(label, ok, f"{env} {'set' if ok else 'not set'}{plugin}", "" if ok else cost)
-    if cls.needs_key:
-        return Check(label, True, f"uses the user's connected account{plugin}")
-    where = "sends your content to its service" if cls.remote else "runs on this machine"
-    return Check(label, True, f"no key needed, {where}{plugin}")
-
-
 def _providers(settings: Settings) -> list[Check]:
-    """Every provider the registry offers, built-in or plugin, kind by kind."""
+    """Every provider the registry offers, built-in or plugin, kind by kind — the same
+    answers the dashboard's choices show (:mod:`reelforge.studio.availability`)."""
     return [
-        _provider(settings, kind, name)
-        for kind in registry.BUILTINS
-        for name in registry.available(kind)
+        Check(a.label, a.usable, a.detail + (" (plugin)" if a.plugin else ""), a.cost)
+        for a in every_provider(settings)
     ]
 
 

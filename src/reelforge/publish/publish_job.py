@@ -124,7 +124,7 @@ def _request(deps: Deps, plan: Plan, work: Path) -> PostRequest:
             paths=_local_images(deps, plan, work),
         )
     path = _local_video(deps, plan, work)
-    info = probe(path)
+    info = probe(path, exe=deps.settings.ffmpeg)
     return posts.build_request(
         plan.post, video_path=path, duration_s=info.duration, width=info.width, height=info.height
     )

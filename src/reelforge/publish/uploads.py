@@ -163,7 +163,7 @@ def add_video(
     if head[4:8] != VIDEO_BRANDS:
         raise InputError("That is not an MP4 file (checked by its content). Export MP4 (H.264).")
     try:
-        info = probe(path)
+        info = probe(path, exe=settings.ffmpeg)
     except RenderError as exc:
         raise InputError("The MP4 file cannot be read; export it again (H.264/AAC).") from exc
     if not info.width or info.duration <= 0:

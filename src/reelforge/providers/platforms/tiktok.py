@@ -122,6 +122,7 @@ class TikTokPlatform(Platform):
                         chunk_size=self.settings.tiktok_chunk_bytes,
                         poll=policy,
                         on_progress=on_progress,
+                        ffmpeg=self.settings.ffmpeg,
                     )
                 else:
                     post = publish_photos(

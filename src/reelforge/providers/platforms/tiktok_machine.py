@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reelforge.av.ffmpeg import probe
 from reelforge.errors import InputError, PostOutcomeUnknown, RenderError
 from reelforge.providers.platforms.resumable import create_once, must_load, result
 from reelforge.providers.platforms.tiktok_posting import (
@@ -60,13 +61,11 @@ def _record(ledger: PostLedger, post_key: str, status: PublishStatus) -> None:
     )
 
 
-def _duration(request: PostRequest) -> float | None:
+def _duration(request: PostRequest, ffmpeg: str | None) -> float | None:
     if request.duration_s is not None or request.video_path is None:
         return request.duration_s
-    from reelforge.av.ffmpeg import probe
-
     try:
-        return probe(request.video_path).duration
+        return probe(request.video_path, exe=ffmpeg).duration
     except RenderError as exc:
         raise InputError(f"Cannot read the video {request.video_path}: {exc.message}") from exc
 
@@ -155,8 +154,12 @@ def publish_video(
     poll: PollPolicy = PollPolicy(),
     sleep: Sleep = time.sleep,
     on_progress: Progress | None = None,
+    ffmpeg: str | None = None,
 ) -> PlatformPost:
-    """Post (or resume posting) a video file to TikTok, directly or as an inbox draft."""
+    """Post (or resume posting) a video file to TikTok, directly or as an inbox draft.
+
+    ``ffmpeg`` (the settings' binary) probes the file when the request does not say how
+    long the video is."""
     if request.video_path is None:
         raise InputError("publish_video needs a video file; use publish_photos for images.")
     path = request.video_path
@@ -175,7 +178,7 @@ def publish_video(
         video_content_type(path.suffix)
         creator, duration = None, None
         if request.mode == "direct":
-            duration = _duration(request)
+            duration = _duration(request, ffmpeg)
             creator = client.creator_info()
             check_direct_post(request, creator, duration_s=duration)  # before any init
         ledger.record_init_sent(
