@@ -105,3 +105,73 @@ def test_P09_a_bring_your_own_keys_plan_never_uses_the_server_keys(
     assert "studio" in info.value.message
     plans = {p["name"]: p for p in billing.client.get("/api/v1/plans").json()}
     assert plans["studio"]["byok_required"] is True and plans["pro"]["byok_required"] is False
+
+
+def test_P26_the_plan_caps_how_many_creators_are_tracked(billing: Billing) -> None:
+    """The free plan tracks 3 creators: a 4th is refused, by hand or by a file import, and
+    removing one makes room again."""
+    sam = billing.api.sign_up("sam@example.com")
+    added = [
+        billing.client.post(
+            "/api/v1/creators",
+            json={"platform": "youtube", "handle": f"@baker{i}"},
+            headers=sam.headers,
+        )
+        for i in range(4)
+    ]
+    assert [a.status_code for a in added] == [201, 201, 201, 429]
+    error = assert_error(added[-1], 429, "quota_exceeded")
+    assert error["details"]["limit"] == "creators" and error["details"]["allowed"] == 3
+    line = '{"id": "v1", "title": "t", "uploader_id": "@newbaker", "extractor": "youtube", "timestamp": 1700000000}\n'
+    imported = billing.client.post(
+        "/api/v1/creators/import",
+        files={"file": ("new.jsonl", line.encode())},
+        headers=sam.headers,
+    )
+    assert_error(imported, 429, "quota_exceeded")  # a file naming a new creator too
+    first = added[0].json()["id"]
+    assert (
+        billing.client.delete(f"/api/v1/creators/{first}", headers=sam.headers).status_code == 204
+    )
+    again = billing.client.post(
+        "/api/v1/creators", json={"platform": "youtube", "handle": "@baker9"}, headers=sam.headers
+    )
+    assert again.status_code == 201
+
+
+def test_P26_the_plan_caps_what_is_stored(billing_settings: Settings) -> None:
+    """A plan's storage total refuses an upload that would pass it, with nothing stored,
+    and a render once the account is already over."""
+    from fastapi.testclient import TestClient
+
+    from reelforge.web.app import create_app
+    from tests.publish.support import png_bytes, tiny_mp4
+    from tests.web.support import Api
+
+    plans = {
+        **billing_settings.plans,
+        "free": {**billing_settings.plans["free"], "storage_bytes": 20_000},
+    }
+    capped = billing_settings.model_copy(update={"plans": plans})
+    with TestClient(create_app(capped)) as client:
+        api = Api(client, capped)
+        sam = api.sign_up("sam@example.com")
+        first = client.post(
+            "/api/v1/uploads",
+            files=[("files", ("a.png", png_bytes(), "image/png"))],
+            headers=sam.headers,
+        )
+        assert first.status_code == 201, first.text
+        stored = usage.stored_bytes(client.app.state.reelforge.runtime.blobs, owner_id=sam.user_id)
+        assert 0 < stored <= 20_000
+        clip = tiny_mp4(capped.home.parent / "clip.mp4", seconds=3.0)
+        over = client.post(
+            "/api/v1/uploads/videos",
+            files={"file": ("clip.mp4", clip.read_bytes(), "video/mp4")},
+            headers=sam.headers,
+        )
+        assert clip.stat().st_size + stored > 20_000  # the clip does not fit
+        error = assert_error(over, 429, "quota_exceeded")
+        assert error["details"]["limit"] == "storage_bytes"
+        runtime = client.app.state.reelforge.runtime
+        assert usage.stored_bytes(runtime.blobs, owner_id=sam.user_id) == stored  # none kept

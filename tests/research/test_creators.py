@@ -57,7 +57,9 @@ def _videos(n: int, *, prefix: str, breakout: int | None = None) -> list[VideoSt
 
 def _creator_with_videos(services: Runtime, owner: str, handle: str, n: int = 12) -> str:
     with services.database.session() as db:
-        creator, _ = creators.add_creator(db, owner_id=owner, platform="youtube", handle=handle)
+        creator, _ = creators.add_creator(
+            db, services.settings, owner_id=owner, platform="youtube", handle=handle
+        )
         ingest.upsert_videos(
             db, owner_id=owner, creator_id=creator.id, videos=_videos(n, prefix=handle, breakout=10)
         )
@@ -85,7 +87,12 @@ def test_P16_research_data_is_never_shared_across_users(services: Runtime) -> No
             lambda: dna_store.get_version(db, owner_id=bob, ref=version),
             lambda: dna_store.restore(db, services.settings, owner_id=bob, ref=version),
             lambda: file_import.import_text(
-                db, owner_id=bob, text=CSV_HEADER, filename="x.csv", creator_id=creator
+                db,
+                services.settings,
+                owner_id=bob,
+                text=CSV_HEADER,
+                filename="x.csv",
+                creator_id=creator,
             ),
         ):
             with pytest.raises(NotFound):
@@ -98,7 +105,7 @@ def test_P16_research_data_is_never_shared_across_users(services: Runtime) -> No
         assert insights.ideas(db, services, owner_id=bob).ideas == []
         # The same handle in Bob's workspace is Bob's own creator, not Alice's.
         own, created = creators.add_creator(
-            db, owner_id=bob, platform="youtube", handle="alicebakes"
+            db, services.settings, owner_id=bob, platform="youtube", handle="alicebakes"
         )
         assert created and own.id != creator
     with services.database.session() as db:
@@ -175,17 +182,21 @@ def test_creators_are_matched_by_handle_case_and_by_channel_id(services: Runtime
     owner = _user(services, "sam@example.com")
     with services.database.session() as db:
         channel = "UC" + "c" * 22
-        first, _ = creators.add_creator(db, owner_id=owner, platform="youtube", handle="@BreadLab")
+        first, _ = creators.add_creator(
+            db, services.settings, owner_id=owner, platform="youtube", handle="@BreadLab"
+        )
         first.platform_id = channel  # learnt on the first refresh
         db.flush()
-        same, created = creators.add_creator(db, owner_id=owner, platform="youtube", handle=channel)
+        same, created = creators.add_creator(
+            db, services.settings, owner_id=owner, platform="youtube", handle=channel
+        )
         assert not created and same.id == first.id
         tiktok, created = creators.add_creator(
-            db, owner_id=owner, platform="tiktok", handle="breadlab"
+            db, services.settings, owner_id=owner, platform="tiktok", handle="breadlab"
         )
         assert created and tiktok.source == "tiktok_research"
         with pytest.raises(InputError):
-            creators.add_creator(db, owner_id=owner, platform="vine", handle="x")
+            creators.add_creator(db, services.settings, owner_id=owner, platform="vine", handle="x")
 
 
 def test_csv_import_without_a_creator_column_asks_for_one(services: Runtime) -> None:
@@ -193,7 +204,7 @@ def test_csv_import_without_a_creator_column_asks_for_one(services: Runtime) -> 
     rows = csv_rows("", 2).replace(",\n", ",\n")
     with services.database.session() as db:
         outcome = file_import.import_text(
-            db, owner_id=owner, text=CSV_HEADER + rows, filename="x.csv"
+            db, services.settings, owner_id=owner, text=CSV_HEADER + rows, filename="x.csv"
         )
     assert outcome.imported == 0
     assert "name no creator" in outcome.notes[0]

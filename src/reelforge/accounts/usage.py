@@ -34,6 +34,7 @@ from reelforge.accounts.tables import UsageCounter, User
 from reelforge.clock import utc_now
 from reelforge.config import Settings
 from reelforge.errors import ConfigError, QuotaExceeded
+from reelforge.store.blobs import BlobStore, owner_prefix
 
 METRICS = ("api_requests", "jobs", "renders", "render_seconds", "posts")  # per period
 TOTALS = ("creators", "storage_bytes")  # what an account holds now
@@ -337,6 +338,24 @@ def check_total(
         limit=metric,
         resets_at=None,
         details={"allowed": allowed, "used": current, "plan": plan.name, **upgrade},
+    )
+
+
+def stored_bytes(blobs: BlobStore, *, owner_id: str) -> int:
+    """Every byte the user keeps in the blob store (videos, captions, uploads, music)."""
+    return sum(blobs.size(key) for key in blobs.list(owner_prefix(owner_id)))
+
+
+def check_storage(
+    db: Session, settings: Settings, blobs: BlobStore, *, owner_id: str, adding: int
+) -> None:
+    """Refuse to store ``adding`` more bytes past the plan's ``storage_bytes`` total (a
+    render is checked with ``adding=0``: refused once the account is already over)."""
+    if _plan_of(db, settings, owner_id).limit("storage_bytes") is None:
+        return  # unlimited: no need to list the user's files
+    stored = stored_bytes(blobs, owner_id=owner_id)
+    check_total(
+        db, settings, owner_id=owner_id, metric="storage_bytes", current=stored, amount=adding
     )
 
 

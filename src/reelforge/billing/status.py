@@ -21,7 +21,6 @@ from reelforge.billing.subscriptions import account_of_user
 from reelforge.deps import Deps
 from reelforge.errors import NotFound
 from reelforge.research.tables import Creator
-from reelforge.store.blobs import owner_prefix
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,7 @@ def totals(
     db: Session, deps: Deps, *, owner_id: str, plan: usage.Plan
 ) -> dict[str, usage.MetricUsage]:
     creators = db.scalar(select(func.count()).where(Creator.owner_id == owner_id)) or 0
-    blobs = deps.blobs
-    stored = sum(blobs.size(key) for key in blobs.list(owner_prefix(owner_id)))
+    stored = usage.stored_bytes(deps.blobs, owner_id=owner_id)
     return {
         "creators": MetricUsage(float(creators), plan.limit("creators")),
         "storage_bytes": MetricUsage(float(stored), plan.limit("storage_bytes")),

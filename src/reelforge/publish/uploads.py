@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reelforge.accounts import usage
 from reelforge.av.ffmpeg import probe
 from reelforge.config import Settings
 from reelforge.errors import InputError, NotFound, RenderError
@@ -66,6 +67,8 @@ def add_images(
             upload_id = new_id()
             image = prepare_image(data, Path(tmp) / f"{upload_id}.jpg", name=label, max_bytes=limit)
             prepared.append((upload_id, display_name(name, f"image-{index}.jpg"), image))
+        adding = sum(image.path.stat().st_size for _, _, image in prepared)
+        usage.check_storage(db, settings, blobs, owner_id=owner_id, adding=adding)
         for upload_id, name, image in prepared:
             key = upload_key(owner_id, upload_id)
             blobs.put_file(key, image.path, content_type="image/jpeg")
@@ -168,6 +171,7 @@ def add_video(
         raise InputError("The MP4 file cannot be read; export it again (H.264/AAC).") from exc
     if not info.width or info.duration <= 0:
         raise InputError("The MP4 file has no video picture in it.")
+    usage.check_storage(db, settings, blobs, owner_id=owner_id, adding=size)
     label = display_name(name, "upload.mp4")
     video = Video(
         owner_id=owner_id,

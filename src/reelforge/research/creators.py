@@ -20,6 +20,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from reelforge.accounts import usage
+from reelforge.config import Settings
 from reelforge.errors import InputError, NotFound
 from reelforge.jobs.records import ACTIVE, request_cancel
 from reelforge.jobs.tables import Job
@@ -89,7 +91,13 @@ def find_creator(db: Session, *, owner_id: str, ref: CreatorRef) -> Creator | No
 
 
 def add_creator(
-    db: Session, *, owner_id: str, platform: str, handle: str, source: str | None = None
+    db: Session,
+    settings: Settings,
+    *,
+    owner_id: str,
+    platform: str,
+    handle: str,
+    source: str | None = None,
 ) -> tuple[Creator, bool]:
     """Add a creator (or return the one already there); True when it is new."""
     ref = CreatorRef.parse(platform, handle)
@@ -99,10 +107,17 @@ def add_creator(
     existing = find_creator(db, owner_id=owner_id, ref=ref)
     if existing is not None:
         return existing, False
-    return create_creator(db, owner_id=owner_id, ref=ref, source=chosen), True
+    return create_creator(db, settings, owner_id=owner_id, ref=ref, source=chosen), True
 
 
-def create_creator(db: Session, *, owner_id: str, ref: CreatorRef, source: str) -> Creator:
+def create_creator(
+    db: Session, settings: Settings, *, owner_id: str, ref: CreatorRef, source: str
+) -> Creator:
+    """A new creator in the workspace, within the plan's ``creators`` total."""
+    tracked = db.scalar(
+        select(func.count()).select_from(Creator).where(Creator.owner_id == owner_id)
+    )
+    usage.check_total(db, settings, owner_id=owner_id, metric="creators", current=tracked or 0)
     creator = Creator(
         owner_id=owner_id,
         platform=ref.platform,

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from reelforge.clock import utc_now
+from reelforge.config import Settings
 from reelforge.errors import InputError
 from reelforge.providers.types.research import PLATFORMS, CreatorPlatform, CreatorRef, VideoStats
 from reelforge.research import creators
@@ -80,7 +81,9 @@ def parse(
     return "csv", parse_csv(text, only_creator=only)
 
 
-def _group(db: Session, owner_id: str, result: ImportResult, target: Creator | None) -> _Groups:
+def _group(
+    db: Session, settings: Settings, owner_id: str, result: ImportResult, target: Creator | None
+) -> _Groups:
     groups = _Groups()
     for video in result.videos:
         if target is not None:
@@ -99,7 +102,9 @@ def _group(db: Session, owner_id: str, result: ImportResult, target: Creator | N
             continue
         creator = creators.find_creator(db, owner_id=owner_id, ref=ref)
         if creator is None:
-            creator = creators.create_creator(db, owner_id=owner_id, ref=ref, source="import")
+            creator = creators.create_creator(
+                db, settings, owner_id=owner_id, ref=ref, source="import"
+            )
             groups.created.add(creator.id)
         groups.rows[creator.id] = creator
         groups.by_creator[creator.id].append(video)
@@ -113,6 +118,7 @@ def _group(db: Session, owner_id: str, result: ImportResult, target: Creator | N
 
 def import_text(
     db: Session,
+    settings: Settings,
     *,
     owner_id: str,
     text: str,
@@ -128,7 +134,7 @@ def import_text(
     )
     only = creators.ref_of(target) if target is not None else None
     kind, result = parse(text, filename=filename, platform=platform, only=only)
-    groups = _group(db, owner_id, result, target)
+    groups = _group(db, settings, owner_id, result, target)
     captured = utc_now()
     done = Upserted()
     touched: list[CreatorImported] = []

@@ -43,6 +43,7 @@ def import_upload(
     text = file_import.decode(data)
     outcome = file_import.import_text(
         db,
+        settings,
         owner_id=owner_id,
         text=text,
         filename=filename,

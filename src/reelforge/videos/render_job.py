@@ -108,6 +108,8 @@ def render_video(ctx: JobContext) -> None:
     deps, settings = ctx.deps, ctx.settings
     video_id = str(ctx.payload["video_id"])
     with deps.database.session() as db:
+        # An account already past its plan's storage total renders nothing more.
+        usage.check_storage(db, settings, deps.blobs, owner_id=ctx.owner_id, adding=0)
         video = videos.get_video(db, owner_id=ctx.owner_id, video_id=video_id)
         studio_options, own = split_options(video.options)
         options = MakeOptions.model_validate(studio_options)

@@ -33,10 +33,15 @@ CreatorId = Path(description="The creator's id (from GET /api/v1/creators)")
     summary="Add a creator to your workspace (200 and the existing one if already there)",
 )
 def add_creator(
-    body: CreatorCreate, response: Response, principal: PrincipalDep, db: DbDep
+    body: CreatorCreate,
+    response: Response,
+    principal: PrincipalDep,
+    db: DbDep,
+    settings: SettingsDep,
 ) -> CreatorOut:
     creator, created = creators.add_creator(
         db,
+        settings,
         owner_id=principal.user_id,
         platform=body.platform,
         handle=body.handle,

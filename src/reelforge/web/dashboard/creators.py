@@ -17,7 +17,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from reelforge.errors import InputError, ReelforgeError
+from reelforge.errors import InputError, QuotaExceeded, ReelforgeError
 from reelforge.providers.types.research import PLATFORM_NAMES, PLATFORMS
 from reelforge.research import creators, manage, overview
 from reelforge.research import refresh_job as refresh
@@ -140,6 +140,7 @@ def add(
     request: Request,
     viewer: ViewerDep,
     db: DbDep,
+    runtime: RuntimeDep,
     handle: Annotated[str, Form(max_length=300)] = "",
     platform: Annotated[str, Form(max_length=16)] = "youtube",
     source: Annotated[str, Form(max_length=64)] = "",
@@ -147,9 +148,14 @@ def add(
     chosen = platform_of(handle, platform)
     try:
         creator, created = creators.add_creator(
-            db, owner_id=viewer.user_id, platform=chosen, handle=handle, source=source or None
+            db,
+            runtime.settings,
+            owner_id=viewer.user_id,
+            platform=chosen,
+            handle=handle,
+            source=source or None,
         )
-    except InputError as exc:
+    except (InputError, QuotaExceeded) as exc:
         db.rollback()
         form = {"platform": chosen, "handle": handle, "source": source}
         return creators_page(request, db, viewer, status_code=400, problem=exc.message, form=form)

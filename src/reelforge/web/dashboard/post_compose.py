@@ -263,6 +263,8 @@ def _render(
             "not_sent": compose.DISCLOSURE_NOT_SENT,
         },
         back=f"/posts/new?{form.query()}",
+        elsewhere="/posts/new"
+        + (f"?{urlencode({'connection': form.connection_id})}" if form.connection_id else ""),
         max_images=35,
     )
 
