@@ -137,7 +137,9 @@ def no_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     from reelforge.av.ffmpeg import MediaInfo
 
     monkeypatch.setattr(
-        publish_job, "probe", lambda path: MediaInfo(20.0, 1080, 1920, 30.0, "h264", "aac", 48000)
+        publish_job,
+        "probe",
+        lambda path, exe=None: MediaInfo(20.0, 1080, 1920, 30.0, "h264", "aac", 48000),
     )
 
 
