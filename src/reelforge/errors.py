@@ -5,10 +5,19 @@
     ReelforgeError                 base; `message` is written for the user
     ├── InputError                 the user's input is wrong; says what to do (HTTP 4xx, CLI exit 2)
     │   └── ConfigError            a setting or key is missing/invalid; names the env var
+    │   ├── CodeRejected           a wrong, expired or locked one-time code (HTTP 400)
+    │   └── SignatureRefused       a webhook whose signature does not verify (HTTP 400)
+    ├── Unauthenticated            "who are you?": no or a bad session or key (HTTP 401)
     ├── NotFound                   no such object *for this owner* (HTTP 404)
+    │   └── BillingOff             billing routes on a server with billing off
     ├── Forbidden                  authenticated but not allowed (HTTP 403)
+    │   └── WrongPassword          the current password given does not match
     ├── QuotaExceeded              a plan or rate limit was reached (HTTP 429, with reset time)
     ├── ProviderError              an external service failed; `retryable` tells the job queue
+    │   ├── PlatformError          a publishing platform refused; `platform_code` is its word
+    │   │   ├── ReconsentRequired  the grant is gone: the user must connect again
+    │   │   └── PostOutcomeUnknown a create call's answer was lost (never sent twice)
+    │   └── StripeError            Stripe refused or failed a call
     └── RenderError                ffmpeg failed; carries the tail of its stderr
 
 Why one tree: doors (CLI, API, jobs) need exactly one place that decides exit
@@ -158,3 +167,47 @@ class PostOutcomeUnknown(PlatformError):
     """
 
     code = "post_outcome_unknown"
+
+
+class StripeError(ProviderError):
+    """Stripe refused or failed a call; ``stripe_type``/``stripe_code`` are its own words."""
+
+    code = "payment_provider_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        stripe_type: str,
+        stripe_code: str,
+        retryable: bool,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            provider="stripe",
+            retryable=retryable,
+            status=status,
+            retry_after=retry_after,
+            details={"stripe_type": stripe_type, "stripe_code": stripe_code},
+        )
+        self.stripe_type = stripe_type
+        self.stripe_code = stripe_code
+
+    @property
+    def missing(self) -> bool:
+        """The object is not there (deleted, or never existed)."""
+        return self.status == 404 or self.stripe_code == "resource_missing"
+
+
+class BillingOff(NotFound):
+    code = "billing_off"
+
+
+class SignatureRefused(InputError):
+    code = "signature_refused"
+
+
+class WrongPassword(Forbidden):
+    """The current password given does not match the stored one."""

@@ -12,11 +12,7 @@ from sqlalchemy.orm import Session
 from reelforge.accounts import passwords
 from reelforge.accounts.ratelimit import RateLimiter
 from reelforge.accounts.tables import User
-from reelforge.errors import Forbidden
-
-
-class WrongPassword(Forbidden):
-    """The current password given does not match the stored one."""
+from reelforge.errors import WrongPassword
 
 
 def set_password(

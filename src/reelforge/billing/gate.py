@@ -8,12 +8,8 @@ no route or command has its own idea of it.
 from __future__ import annotations
 
 from reelforge.config import Settings
-from reelforge.errors import NotFound
+from reelforge.errors import BillingOff
 from reelforge.providers.billing.stripe_api import StripeClient
-
-
-class BillingOff(NotFound):
-    code = "billing_off"
 
 
 def require_billing(settings: Settings) -> None:

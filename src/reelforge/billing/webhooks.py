@@ -48,7 +48,7 @@ from reelforge.billing.tables import BillingAccount, BillingEvent
 from reelforge.clock import utc_now
 from reelforge.config import Settings, secret_text
 from reelforge.deps import Deps
-from reelforge.errors import ConfigError, InputError
+from reelforge.errors import ConfigError, InputError, SignatureRefused
 from reelforge.providers.billing.stripe_api import Subscription
 
 MAX_BODY_BYTES = 1_000_000
@@ -63,10 +63,6 @@ SUBSCRIPTION_EVENTS = frozenset(
 )
 INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_failed"})
 HANDLED = SUBSCRIPTION_EVENTS | INVOICE_EVENTS | {"checkout.session.completed"}
-
-
-class SignatureRefused(InputError):
-    code = "signature_refused"
 
 
 @dataclass(frozen=True)

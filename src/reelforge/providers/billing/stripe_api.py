@@ -28,43 +28,11 @@ from urllib.parse import urlencode
 import httpx
 
 from reelforge.config import Settings, secret_text
-from reelforge.errors import ConfigError, ProviderError
+from reelforge.errors import ConfigError, ProviderError, StripeError
 from reelforge.providers.http import RETRYABLE_STATUS, ProviderHTTP
 
 PROVIDER = "stripe"
 LIVE_STATUSES = frozenset({"active", "trialing", "past_due", "unpaid", "incomplete", "paused"})
-
-
-class StripeError(ProviderError):
-    """Stripe refused or failed a call; ``stripe_type``/``stripe_code`` are its own words."""
-
-    code = "payment_provider_error"
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int,
-        stripe_type: str,
-        stripe_code: str,
-        retryable: bool,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(
-            message,
-            provider=PROVIDER,
-            retryable=retryable,
-            status=status,
-            retry_after=retry_after,
-            details={"stripe_type": stripe_type, "stripe_code": stripe_code},
-        )
-        self.stripe_type = stripe_type
-        self.stripe_code = stripe_code
-
-    @property
-    def missing(self) -> bool:
-        """The object is not there (deleted, or never existed)."""
-        return self.status == 404 or self.stripe_code == "resource_missing"
 
 
 def form_pairs(params: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:

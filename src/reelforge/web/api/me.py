@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from reelforge.accounts import email_change, password_change, users
-from reelforge.errors import Forbidden
+from reelforge.errors import Forbidden, WrongPassword
 from reelforge.privacy.delete import delete_account
 from reelforge.web.api.bodies.accounts import (
     Accepted,
@@ -93,7 +93,7 @@ def set_password(
             current_password=body.current_password,
             ip=client_ip(request),
         )
-    except password_change.WrongPassword as exc:
+    except WrongPassword as exc:
         raise Forbidden("Your current password is wrong (send it as current_password).") from exc
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from reelforge.accounts import email_change, password_change, usage, users
 from reelforge.clock import utc_now
-from reelforge.errors import Forbidden, InputError, QuotaExceeded, ReelforgeError
+from reelforge.errors import Forbidden, InputError, QuotaExceeded, ReelforgeError, WrongPassword
 from reelforge.privacy.delete import delete_account
 from reelforge.privacy.export import write_export
 from reelforge.web.dashboard.home import usage_bars
@@ -248,7 +248,7 @@ def set_password(
         )
     except ReelforgeError as exc:
         db.rollback()
-        if isinstance(exc, (password_change.WrongPassword, QuotaExceeded)):
+        if isinstance(exc, (WrongPassword, QuotaExceeded)):
             field = "current_password"
         return _page(
             request, db, runtime, viewer, status_code=_status(exc), problems={field: exc.message}
