@@ -18,6 +18,7 @@ when it cannot be had.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from html import escape
@@ -72,6 +73,14 @@ async def _owner(viewer: ViewerDep, db: DbDep) -> Viewer:
 
 
 OwnerDep = Annotated[Viewer, Depends(_owner)]
+
+
+SETTING = re.compile(r"(REELFORGE_[A-Z0-9_]+)")
+
+
+def with_settings(message: str) -> list[tuple[str, bool]]:
+    """``message`` cut into (text, is a setting's name), so each name is shown whole as code."""
+    return [(part, bool(SETTING.fullmatch(part))) for part in SETTING.split(message) if part]
 
 
 def safe_next(next_path: str) -> str:
@@ -173,7 +182,10 @@ def connections_page(
         "publishing/connections.html",
         title="Connections",
         accounts=accounts,
-        choices=connections.platform_choices(settings),
+        choices=[
+            {"choice": c, "problem": with_settings(c.problem)}
+            for c in connections.platform_choices(settings)
+        ],
         connected_names={r.platform for r in rows},
         about=ABOUT,
         kind=kind,
@@ -273,7 +285,7 @@ def initials_svg(name: str) -> bytes:
     """A round picture with the name's initials, in the palette's accent colours."""
     letters = "".join(w[0] for w in name.split()[:2] if w).upper() or "?"
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" role="img">'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
         '<circle cx="32" cy="32" r="32" fill="#0b4f8a"/>'
         '<text x="32" y="41" font-family="system-ui, sans-serif" font-size="26" '
         f'font-weight="700" text-anchor="middle" fill="#ffffff">{escape(letters[:2])}</text>'

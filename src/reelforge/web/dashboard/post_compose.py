@@ -43,7 +43,7 @@ from reelforge.publish.tables import Upload
 from reelforge.runtime import Runtime
 from reelforge.videos import service as videos
 from reelforge.videos.tables import Video
-from reelforge.web.dashboard.posts import OwnerDep, platform_name
+from reelforge.web.dashboard.posts import PRIVACY_LABELS, OwnerDep, platform_name
 from reelforge.web.dashboard.publishing_time import clean_tz, read_local, shown
 from reelforge.web.dashboard.templating import render
 from reelforge.web.dashboard.viewer import Viewer
@@ -53,12 +53,10 @@ router = APIRouter()
 
 #: TikTok's privacy levels as its app names them.
 TIKTOK_PRIVACY = {
-    "PUBLIC_TO_EVERYONE": "Everyone",
-    "MUTUAL_FOLLOW_FRIENDS": "Friends (followers you follow back)",
-    "FOLLOWER_OF_CREATOR": "Followers",
-    "SELF_ONLY": "Only me",
+    level: PRIVACY_LABELS[level]
+    for level in ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
 }
-YOUTUBE_PRIVACY = {"private": "Private", "unlisted": "Unlisted", "public": "Public"}
+YOUTUBE_PRIVACY = {level: PRIVACY_LABELS[level] for level in ("private", "unlisted", "public")}
 #: Which form each platform gets; any other platform gets the plain one.
 FORMS = {"tiktok": "tiktok", "youtube": "youtube"}
 
@@ -177,12 +175,16 @@ def _creator(db: Session, runtime: Runtime, page: Page, owner_id: str) -> None:
     db.commit()
 
 
-def build_page(db: Session, runtime: Runtime, viewer: Viewer, form: Compose) -> Page:
+def build_page(
+    db: Session, runtime: Runtime, viewer: Viewer, form: Compose, *, choose_only: bool = False
+) -> Page:
+    """The page for ``form``; ``choose_only``: an account not named yet is the only one there
+    is (drawing the form; a submitted post always names its account)."""
     settings = runtime.settings
     owner = viewer.user_id
     rows, choices = _connection_choices(db, settings, owner)
     connection = next((r for r in rows if r.id == form.connection_id), None)
-    if connection is None and len(rows) == 1 and not form.connection_id:
+    if connection is None and choose_only and len(rows) == 1 and not form.connection_id:
         connection = rows[0]
     form.connection_id = connection.id if connection else ""
     page = Page(
@@ -217,10 +219,15 @@ def build_page(db: Session, runtime: Runtime, viewer: Viewer, form: Compose) -> 
             }
             limit = page.creator.max_video_post_duration_sec
             if form.kind == "video" and limit and page.duration and page.duration > limit:
+                how = (
+                    "edit its scenes and re-render"
+                    if page.video is not None and page.video.script
+                    else "trim it and upload it again"
+                )
                 page.too_long = (
                     f"This video is {page.duration:.1f} s long, but this TikTok account may "
-                    f"post videos of at most {limit} s. Shorten it (edit its scenes and "
-                    "re-render), or post it somewhere else."
+                    f"post videos of at most {limit} s. Shorten it ({how}), or post it "
+                    "somewhere else."
                 )
     elif page.form_kind == "youtube":
         page.privacy = dict(YOUTUBE_PRIVACY)
@@ -288,7 +295,7 @@ def new_post(
         images=[i[:64] for i in images],
         tz=clean_tz(tz),
     )
-    page = build_page(db, runtime, viewer, form)
+    page = build_page(db, runtime, viewer, form, choose_only=True)
     problem = ""
     if page.video is not None and page.video.status != "ready":
         problem = (
@@ -419,7 +426,9 @@ def _ask(page: Page, form: Compose) -> posts.PostInput:
         privacy_level=privacy,
         is_aigc=form.is_aigc,
         publish_at=publish_at,
-        **disable,
+        disable_comment=disable["disable_comment"],
+        disable_duet=disable["disable_duet"],
+        disable_stitch=disable["disable_stitch"],
     )
 
 
@@ -442,6 +451,7 @@ def add_images(
     runtime: RuntimeDep,
     files: Annotated[list[UploadFile] | None, File()] = None,
     keep: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
+    images: Annotated[list[str], Form(max_length=64)] = [],  # noqa: B006
     connection: Annotated[str, Form(max_length=64)] = "",
     tz: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
@@ -449,6 +459,8 @@ def add_images(
     in its place); without JavaScript: back to the compose page with them added."""
     settings = runtime.settings
     htmx = request.headers.get("hx-request") == "true"
+    # htmx sends the list as it stands now (reordered, some removed); a plain form its own copy
+    keep = images if htmx else keep
     chosen = [f for f in files or [] if f.filename]
     problem = ""
     rows: list[Upload] = []
@@ -462,7 +474,7 @@ def add_images(
         rows = uploads.add_images(
             db, runtime.blobs, settings, owner_id=viewer.user_id, files=received
         )
-    except InputError as exc:
+    except (InputError, QuotaExceeded) as exc:  # a bad image; the plan's storage is full
         db.rollback()
         problem = exc.message
     db.commit()
@@ -477,7 +489,7 @@ def add_images(
         tz=clean_tz(tz),
     )
     if problem:
-        page = build_page(db, runtime, viewer, form)
+        page = build_page(db, runtime, viewer, form, choose_only=True)
         db.commit()
         return _render(request, page, form, problem=problem, status_code=400)
     return RedirectResponse(f"/posts/new?{form.query()}", status_code=303)

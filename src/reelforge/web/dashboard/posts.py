@@ -10,7 +10,9 @@ are :mod:`.calendar`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -37,6 +39,16 @@ PostId = Path(max_length=64)
 UploadId = Path(max_length=64)
 PAGE = 50
 
+#: Privacy levels as the platforms' own apps name them.
+PRIVACY_LABELS = {
+    "PUBLIC_TO_EVERYONE": "Everyone",
+    "MUTUAL_FOLLOW_FRIENDS": "Friends (followers you follow back)",
+    "FOLLOWER_OF_CREATOR": "Followers",
+    "SELF_ONLY": "Only me",
+    "private": "Private",
+    "unlisted": "Unlisted",
+    "public": "Public",
+}
 #: How each status reads, and what it means.
 STATUS = {
     "scheduled": ("Scheduled", "waits for its time; you can move or cancel it"),
@@ -66,6 +78,22 @@ def platform_name(settings: object, name: str) -> str:
         return connections.get_platform(settings, name).display_name
     except ReelforgeError:  # no longer registered: its id is still a fine label
         return name
+
+
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d|Z)")
+
+
+def readable_times(message: str, tz: str) -> str:
+    """A history line with its ISO times ("to go out at 2030-01-31T17:00:00+00:00") on the
+    person's clock, as the rest of the page shows times."""
+
+    def one(match: re.Match[str]) -> str:
+        try:
+            return shown(datetime.fromisoformat(match[0].replace("Z", "+00:00")), tz)
+        except ValueError:
+            return match[0]
+
+    return ISO_TIME.sub(one, message)
 
 
 def can_cancel(post: Post) -> bool:
@@ -200,7 +228,7 @@ def post_page_response(
         {
             "at": shown(e.at, tz),
             "status": STATUS.get(e.status, (e.status, ""))[0],
-            "message": e.message or e.fail_reason or "",
+            "message": readable_times(e.message or e.fail_reason or "", tz),
             "source": e.source,
         }
         for e in view.history
@@ -217,6 +245,7 @@ def post_page_response(
         history=history,
         tz=tz,
         tz_given=tz_given,
+        privacy=PRIVACY_LABELS.get(post.privacy_level, post.privacy_level),
         publish_value=input_value(post.publish_at, tz),
         day_value=input_value(post.publish_at, tz)[:10],
         notice=notice,
@@ -245,7 +274,7 @@ def post_page(
         notice = f"Moved: it goes out {shown(post.publish_at, zone)}."
     elif created == "1" and post.status == "scheduled":
         notice = f"Scheduled: it goes out {shown(post.publish_at, zone)}."
-    elif created == "1":
+    elif created == "1" and post.status in IN_FLIGHT:
         notice = "Asked for: reelforge is sending it now. This page follows it."
     return post_page_response(
         request, db, runtime, viewer, post, tz=zone, tz_given=bool(tz), notice=notice

@@ -44,6 +44,10 @@
       const image = slide.querySelector("img");
       const name = slide.querySelector(".slide-name");
       if (image && name) image.alt = `Image ${index + 1}: ${name.textContent}`;
+      const up = slide.querySelector("[data-move='up']");
+      const down = slide.querySelector("[data-move='down']");
+      if (up) up.disabled = index === 0;
+      if (down) down.disabled = index === slides.length - 1;
     });
     const empty = document.querySelector("[data-carousel-empty]");
     if (empty) empty.hidden = slides.length > 0;
@@ -67,8 +71,11 @@
     const slides = Array.from(list.querySelectorAll("[data-slide]"));
     const name = slide.querySelector(".slide-name");
     announce(`${name ? name.textContent : "Image"} is now number ${slides.indexOf(slide) + 1} of ${slides.length}.`);
+    // Keep the focus on the button pressed; at either end it is disabled, so take the other.
     const again = slide.querySelector(`[data-move="${direction}"]`);
-    if (again) again.focus();
+    const other = slide.querySelector(`[data-move="${direction === "up" ? "down" : "up"}"]`);
+    if (again && !again.disabled) again.focus();
+    else if (other) other.focus();
   }
 
   document.addEventListener("click", (event) => {
