@@ -8,9 +8,8 @@ import pytest
 
 from reelforge.billing.webhooks import subscription_id_of
 from reelforge.config import Settings
-from reelforge.errors import ConfigError
+from reelforge.errors import ConfigError, StripeError
 from reelforge.providers.billing.stripe_api import StripeClient, form_pairs, subscription_of
-from reelforge.errors import StripeError
 from tests.fakes.server import FakeRequest, FakeResponse, FakeServer, mock_transport
 from tests.fakes.stripe import FakeStripe, unflatten
 from tests.store.support import configured
