@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,41 +104,49 @@ def server_env(home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`reelforge serve --with-worker`, as `make run` starts it, on a free loopback port."""
+@contextmanager
+def running_server(home: Path, *, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`reelforge serve --with-worker`, as `make run` starts it, on a free loopback port with
+    its own home (``extra_env`` points it at fakes); stopped when the block ends."""
     if (reason := _skip_reason()) is not None:
         pytest.skip(reason)
-    home = tmp_path_factory.mktemp("server") / "home"
+    home.parent.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     log = (home.parent / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "reelforge.cli.main", "serve", "--port", str(port), "--with-worker"],
-        env=server_env(home),
+        env={**server_env(home), **(extra_env or {})},
         cwd=home.parent,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise AssertionError((home.parent / "server.log").read_text())
-    else:
-        proc.kill()
-        raise AssertionError("the server did not start in 90 s")
-    yield Server(url=url, home=home)
-    proc.terminate()
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+            if proc.poll() is not None:
+                raise AssertionError((home.parent / "server.log").read_text())
+        else:
+            raise AssertionError("the server did not start in 90 s")
+        yield Server(url=url, home=home)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_server(tmp_path_factory.mktemp("server") / "home") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,6 @@ after the OAuth round trip lands back on Connections."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, Route, expect
 
-from tests.browser.conftest import Server, Visit, _free_port, _skip_reason, server_env
+from tests.browser.conftest import Server, Visit, running_server
 from tests.fakes.server import FakeServer, serve
 from tests.fakes.tiktok import FakeTikTok
 from tests.publish.support import png_bytes, tiny_mp4
@@ -51,47 +48,17 @@ def server(
 ) -> Iterator[Server]:
     """`reelforge serve --with-worker` (as tests/browser/conftest.py starts it) with the TikTok
     app's settings pointing at the fake, the way tests/cli/test_publish_cli.py points the CLI."""
-    if (reason := _skip_reason()) is not None:
-        pytest.skip(reason)
+    settings = {
+        "REELFORGE_TIKTOK_CLIENT_KEY": "ck_test",
+        "REELFORGE_TIKTOK_CLIENT_SECRET": "cs_test",
+        "REELFORGE_TIKTOK_API_BASE_URL": tiktok[1].base_url,
+        "REELFORGE_TIKTOK_AUTH_BASE_URL": tiktok[1].base_url,
+        "REELFORGE_TIKTOK_REDIRECT_URI": f"{PUBLIC_HOST}/api/v1/connections/tiktok/callback",
+        "REELFORGE_TIKTOK_POLL_INTERVAL_S": "0.01",
+    }
     home = tmp_path_factory.mktemp("server") / "home"
-    port = _free_port()
-    env = server_env(home)
-    env.update(
-        REELFORGE_TIKTOK_CLIENT_KEY="ck_test",
-        REELFORGE_TIKTOK_CLIENT_SECRET="cs_test",
-        REELFORGE_TIKTOK_API_BASE_URL=tiktok[1].base_url,
-        REELFORGE_TIKTOK_AUTH_BASE_URL=tiktok[1].base_url,
-        REELFORGE_TIKTOK_REDIRECT_URI=f"{PUBLIC_HOST}/api/v1/connections/tiktok/callback",
-        REELFORGE_TIKTOK_POLL_INTERVAL_S="0.01",
-    )
-    log = (home.parent / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reelforge.cli.main", "serve", "--port", str(port), "--with-worker"],
-        env=env,
-        cwd=home.parent,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise AssertionError((home.parent / "server.log").read_text())
-    else:
-        proc.kill()
-        raise AssertionError("the server did not start in 90 s")
-    yield Server(url=url, home=home)
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_server(home, extra_env=settings) as running:
+        yield running
 
 
 def _zone(page: Page) -> ZoneInfo:
