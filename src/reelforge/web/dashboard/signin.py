@@ -39,6 +39,19 @@ def _where_codes_go(runtime: RuntimeDep) -> str | None:
     return str((runtime.settings.home / "mail").resolve())
 
 
+def _signin_again(request: Request, *, next: str, email: str, problem: str) -> Response:
+    """The sign-in page once more, with what was typed and what went wrong."""
+    return render(
+        request,
+        "signin.html",
+        status_code=400,
+        title="Sign in",
+        next=_safe_next(next),
+        email=email,
+        problem=problem,
+    )
+
+
 @router.get("/signin")
 def signin_page(
     request: Request, viewer: MaybeViewerDep, next: str | None = None, email: str = ""
@@ -67,15 +80,7 @@ def send_code(
             ip=client_ip(request),
         )
     except ReelforgeError as exc:
-        return render(
-            request,
-            "signin.html",
-            status_code=400,
-            title="Sign in",
-            next=_safe_next(next),
-            email=email,
-            problem=exc.message,
-        )
+        return _signin_again(request, next=next, email=email, problem=exc.message)
     return render(
         request,
         "signin_code.html",
@@ -152,15 +157,7 @@ def password_login(
             ip=client_ip(request),
         )
     except ReelforgeError as exc:
-        return render(
-            request,
-            "signin.html",
-            status_code=400,
-            title="Sign in",
-            next=_safe_next(next),
-            email=email,
-            problem=exc.message,
-        )
+        return _signin_again(request, next=next, email=email, problem=exc.message)
     return _signed_in(runtime, token, _safe_next(next))
 
 
